@@ -1,0 +1,91 @@
+package dev.deadlineguard.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.deadlineguard.policy.AdmissionInput;
+import dev.deadlineguard.policy.Decision;
+import dev.deadlineguard.policy.DeadlinePolicy;
+import dev.deadlineguard.policy.GuardConfig;
+import dev.deadlineguard.policy.KeyFinding;
+import dev.deadlineguard.policy.ValidateMode;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Answers one AdmissionReview: decode, decide, encode. Shared by the HTTPS server and the offline
+ * {@code review} command, so both give the same verdict for the same bytes.
+ */
+public final class AdmissionReviewer {
+
+    /** The decision step; a seam so that tests can make it fail. */
+    @FunctionalInterface
+    public interface Judge {
+        Decision decide(AdmissionInput input, GuardConfig config);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionReviewer.class);
+
+    private final GuardConfig config;
+    private final Judge judge;
+
+    public AdmissionReviewer(GuardConfig config) {
+        this(config, DeadlinePolicy::decide);
+    }
+
+    public AdmissionReviewer(GuardConfig config, Judge judge) {
+        this.config = config;
+        this.judge = judge;
+    }
+
+    public GuardConfig config() {
+        return config;
+    }
+
+    /**
+     * @throws BadReviewException when the body is not an AdmissionReview request (answer 400)
+     */
+    public ReviewResult review(Endpoint endpoint, byte[] body) throws BadReviewException {
+        DecodedReview review = ReviewDecoder.decode(body);
+        try {
+            Decision decision = judge.decide(review.input(), config);
+            return answer(endpoint, review, decision);
+        } catch (RuntimeException | JsonProcessingException | StackOverflowError e) {
+            LOG.error("internal error reviewing {} {} (uid {}); failing open", endpoint.path(),
+                    review.input().displayName(), review.uid(), e);
+            AdmissionResponse response = AdmissionResponses.warned(
+                    List.of(Messages.failedOpen(review.input().displayName(), e)), null);
+            return new ReviewResult(AdmissionResponses.complete(review.apiVersion(), review.uid(), response),
+                    review, null, ReviewResult.FAIL_OPEN);
+        }
+    }
+
+    private ReviewResult answer(Endpoint endpoint, DecodedReview review, Decision decision)
+            throws JsonProcessingException {
+        List<KeyFinding> violations = decision.violations();
+        if (violations.isEmpty()) {
+            return result(review, decision, AdmissionResponses.allowed(), ReviewResult.ALLOW);
+        }
+        String rs = review.input().displayName();
+        if (endpoint == Endpoint.MUTATE) {
+            byte[] patch = Json.MAPPER.writeValueAsBytes(DeadlinePatch.build(review.rawObject(), violations));
+            List<String> warnings = violations.stream().map(f -> Messages.repaired(rs, f)).toList();
+            return result(review, decision,
+                    AdmissionResponses.patched(patch, warnings, Messages.audit("", violations)), ReviewResult.PATCH);
+        }
+        if (config.validateMode() == ValidateMode.WARN) {
+            List<String> warnings = violations.stream().map(f -> Messages.wouldDeny(rs, f)).toList();
+            return result(review, decision,
+                    AdmissionResponses.warned(warnings, Messages.audit("warned", violations)), ReviewResult.WARN);
+        }
+        String message = Messages.denied(rs, violations.get(0), violations.size() - 1);
+        return result(review, decision,
+                AdmissionResponses.denied(message, Messages.audit("denied", violations)), ReviewResult.DENY);
+    }
+
+    private static ReviewResult result(DecodedReview review, Decision decision, AdmissionResponse response, String action) {
+        return new ReviewResult(AdmissionResponses.complete(review.apiVersion(), review.uid(), response),
+                review, decision, action);
+    }
+}

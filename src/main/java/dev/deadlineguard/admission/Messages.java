@@ -1,0 +1,154 @@
+package dev.deadlineguard.admission;
+
+import dev.deadlineguard.policy.DeadlineCase;
+import dev.deadlineguard.policy.DeadlineValue;
+import dev.deadlineguard.policy.KeyFinding;
+import dev.deadlineguard.policy.Remedy;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The human-readable text of every verdict: warnings, denial messages and audit annotations. Each
+ * message names the ReplicaSet, the key, the old and new value and the action, contains no control
+ * characters, and stays under {@link #MAX_MESSAGE} characters however long the names and values are.
+ */
+public final class Messages {
+
+    /** Warnings and messages are kept below the apiserver's 256-character warning limit. */
+    public static final int MAX_MESSAGE = 255;
+    static final String UPGRADE = "upgrade Argo Rollouts to v1.7.2 or later";
+    private static final int MAX_VALUE = 40;
+    /** (value, name) lengths tried in turn. */
+    private static final int[][] SHRINK_STEPS = {
+            {MAX_VALUE, 320}, {24, 320}, {12, 320}, {8, 320}, {8, 120}, {8, 64}, {8, 40}, {8, 24}};
+    private static final int MAX_KEY = 64;
+
+    private Messages() {
+    }
+
+    /** The warning the mutating webhook attaches to a repair. */
+    public static String repaired(String replicaSet, KeyFinding finding) {
+        String action = finding.remedy() == Remedy.RESTORE
+                ? "deadline-guard restored " + quote(finding.oldValue())
+                : "deadline-guard removed the key so the controller writes a fresh deadline";
+        return compose(replicaSet, finding, action);
+    }
+
+    /** The message of a validating denial: what happened and how to fix it. */
+    public static String denied(String replicaSet, KeyFinding finding, int others) {
+        return compose(replicaSet, finding, "denied" + more(others) + ": " + fix(finding.deadlineCase()));
+    }
+
+    /** The warning of the validating webhook in warn mode. */
+    public static String wouldDeny(String replicaSet, KeyFinding finding) {
+        return compose(replicaSet, finding, "deadline-guard would deny this in enforce mode: " + fix(finding.deadlineCase()));
+    }
+
+    /** The warning when the server could not judge a request and let it through. */
+    public static String failedOpen(String replicaSet, Throwable error) {
+        return clip("deadline-guard could not check the update of ReplicaSet " + clip(replicaSet, 120)
+                + " (internal error " + error.getClass().getSimpleName() + ") and allowed it unchecked", MAX_MESSAGE);
+    }
+
+    /** The value of the {@code auditAnnotations} entry: the action per violating key. */
+    public static String audit(String verb, List<KeyFinding> violations) {
+        return violations.stream()
+                .map(f -> verb(verb, f) + " " + clip(f.key(), MAX_KEY) + " (" + f.deadlineCase().label() + ": "
+                        + quote(f.oldValue()) + " -> " + quote(f.newValue()) + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String verb(String verb, KeyFinding f) {
+        if (!verb.isEmpty()) {
+            return verb;
+        }
+        return f.remedy() == Remedy.RESTORE ? "restored" : "removed";
+    }
+
+    /**
+     * Shrinks values first, then the ReplicaSet's name, until the message fits; the key, what
+     * happened and the action (with the fix) always stay whole for any realistic key length.
+     */
+    private static String compose(String replicaSet, KeyFinding f, String action) {
+        String message = "";
+        for (int[] limits : SHRINK_STEPS) {
+            message = clip(f.key(), MAX_KEY) + " on ReplicaSet " + clip(replicaSet, limits[1]) + " "
+                    + what(f, limits[0]) + "; " + action;
+            if (message.length() <= MAX_MESSAGE) {
+                return message;
+            }
+        }
+        return clip(message, MAX_MESSAGE);
+    }
+
+    private static String what(KeyFinding f, int valueMax) {
+        String change = "(" + shown(f.oldValue(), valueMax) + " -> " + shown(f.newValue(), valueMax) + ")";
+        return switch (f.deadlineCase()) {
+            case BLANKED -> "was blanked " + change;
+            case BLANKED_NO_PRIOR -> "was set blank, no prior deadline " + change;
+            case INVALID -> "was set to a non-RFC 3339 value " + change;
+            case INVALID_NO_PRIOR -> "was set to a non-RFC 3339 value, no prior deadline " + change;
+            case DROPPED -> "was removed, replicas > 0 " + change;
+            default -> f.deadlineCase().label() + " " + change;
+        };
+    }
+
+    private static String fix(DeadlineCase c) {
+        return switch (c) {
+            case BLANKED, BLANKED_NO_PRIOR -> UPGRADE + " (v1.7.0 and v1.7.1 blank it after a 409 conflict)";
+            case INVALID, INVALID_NO_PRIOR -> "write RFC 3339 (2024-08-01T15:13:36Z) or " + UPGRADE;
+            case DROPPED -> "only Argo Rollouts or a scale-down to 0 may remove it; " + UPGRADE;
+            default -> UPGRADE;
+        };
+    }
+
+    private static String more(int others) {
+        return others <= 0 ? "" : " (and " + others + " more guarded key" + (others == 1 ? "" : "s") + ")";
+    }
+
+    /** A value for a message: quoted, escaped and clipped; {@code absent} for a missing key. */
+    static String quote(DeadlineValue value) {
+        return quote(value, MAX_VALUE);
+    }
+
+    /** Valid deadlines are short and what a reader needs most: only other values shrink. */
+    private static String shown(DeadlineValue value, int max) {
+        return quote(value, value.isValid() ? MAX_VALUE : max);
+    }
+
+    private static String quote(DeadlineValue value, int max) {
+        return value.isAbsent() ? "absent" : "\"" + clip(value.raw(), max) + "\"";
+    }
+
+    /**
+     * Makes text safe for a message: control and other invisible characters become {@code \\uXXXX}
+     * escapes, and text longer than {@code max} is cut with {@code ...}.
+     */
+    public static String clip(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max) + 8);
+        for (int i = 0; i < text.length() && out.length() <= max; ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT
+                    || Character.getType(cp) == Character.LINE_SEPARATOR
+                    || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR
+                    || Character.getType(cp) == Character.SURROGATE || Character.getType(cp) == Character.UNASSIGNED) {
+                out.append(String.format("\\u%04x", cp & 0xFFFF));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        }
+        if (out.length() <= max) {
+            return out.toString();
+        }
+        int cut = Math.max(0, max - 3);
+        if (cut > 0 && Character.isHighSurrogate(out.charAt(cut - 1))) {
+            cut--;
+        }
+        return out.substring(0, cut) + "...";
+    }
+}

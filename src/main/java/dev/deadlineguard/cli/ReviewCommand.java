@@ -1,0 +1,104 @@
+package dev.deadlineguard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.deadlineguard.admission.AdmissionReviewer;
+import dev.deadlineguard.admission.BadReviewException;
+import dev.deadlineguard.admission.Endpoint;
+import dev.deadlineguard.admission.Json;
+import dev.deadlineguard.admission.ReviewResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "review", mixinStandardHelpOptions = true,
+        description = {"Answer one AdmissionReview offline, exactly as the server would, and print the response review.",
+                "Exit code 0 when a response was printed (whatever the verdict), 1 when the input is not an "
+                        + "AdmissionReview request."})
+public final class ReviewCommand implements Callable<Integer> {
+
+    /** Same bound as the server's default body limit. */
+    static final long MAX_INPUT_BYTES = 7L * 1024 * 1024;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|-", defaultValue = "-",
+            description = "The AdmissionReview to answer; - (the default) reads standard input.")
+    String file;
+
+    @Option(names = "--validate", description = "Give the validating verdict (/validate) instead of the mutating one.")
+    boolean validate;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "json", paramLabel = "FORMAT",
+            description = "Output format: json or yaml (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Mixin
+    PolicyOptions policy;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] body;
+        try {
+            body = read();
+        } catch (NoSuchFileException e) {
+            err.println("error: no such file: " + file);
+            return ExitCodes.FAILURE;
+        } catch (IOException e) {
+            err.println("error: cannot read " + file + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        if (body == null) {
+            err.println("error: " + file + " is larger than " + MAX_INPUT_BYTES + " bytes");
+            return ExitCodes.FAILURE;
+        }
+        AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
+        try {
+            ReviewResult result = reviewer.review(validate ? Endpoint.VALIDATE : Endpoint.MUTATE, body);
+            JsonNode tree = Json.MAPPER.readTree(result.body());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(output.writer().writeValueAsString(tree));
+            if (output == OutputFormat.JSON) {
+                out.println();
+            }
+            out.flush();
+            err.println(result.review().input().displayName() + ": " + result.caseLabel() + " -> " + result.action());
+            return ExitCodes.OK;
+        } catch (BadReviewException e) {
+            err.println("error: not an AdmissionReview request: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (IOException e) {
+            err.println("error: could not print the response: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private byte[] read() throws IOException {
+        try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
+            byte[] data = in.readNBytes((int) MAX_INPUT_BYTES + 1);
+            return data.length > MAX_INPUT_BYTES ? null : data;
+        }
+    }
+
+    /** Output formats of the offline commands. */
+    public enum OutputFormat {
+        JSON, YAML;
+
+        ObjectWriter writer() {
+            return this == JSON ? Json.MAPPER.writerWithDefaultPrettyPrinter() : new YAMLMapper().writer();
+        }
+    }
+}

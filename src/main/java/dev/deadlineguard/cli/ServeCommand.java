@@ -1,0 +1,116 @@
+package dev.deadlineguard.cli;
+
+import dev.deadlineguard.admission.AdmissionReviewer;
+import dev.deadlineguard.metrics.MetricsRegistry;
+import dev.deadlineguard.server.AdmissionServer;
+import dev.deadlineguard.server.ServerSettings;
+import dev.deadlineguard.tls.CertificateFiles;
+import dev.deadlineguard.tls.KeyStores;
+import dev.deadlineguard.tls.ServingCertificates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve admission reviews over HTTPS on /mutate and /validate, with /healthz, /readyz and /metrics.")
+public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--cert-dir", defaultValue = "certs", paramLabel = "DIR",
+            description = "Directory with tls.crt and tls.key; when they are missing, a CA (ca.crt) and a serving "
+                    + "certificate for localhost, 127.0.0.1 and ::1 are generated there (default: ${DEFAULT-VALUE}).")
+    Path certDir;
+
+    @Option(names = "--tls-cert-file", paramLabel = "FILE",
+            description = "PEM certificate (chain) to serve; overrides --cert-dir, needs --tls-key-file.")
+    Path tlsCertFile;
+
+    @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PEM private key of --tls-cert-file.")
+    Path tlsKeyFile;
+
+    @Option(names = "--cert-san", split = ",", paramLabel = "NAME",
+            description = "Extra DNS names or IPs for a generated certificate (for example the Service's names).")
+    List<String> certSans;
+
+    @Option(names = "--max-request-bytes", defaultValue = "" + ServerSettings.DEFAULT_MAX_REQUEST_BYTES,
+            description = "Largest admission request body accepted (default: ${DEFAULT-VALUE}).")
+    long maxRequestBytes;
+
+    @Option(names = "--shutdown-grace", defaultValue = "25s", converter = DurationConverter.class,
+            description = "How long in-flight reviews may take to finish on SIGTERM (default: ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
+    @Mixin
+    PolicyOptions policy;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--tls-cert-file and --tls-key-file go together");
+        }
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535");
+        }
+        if (maxRequestBytes < 1024) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-request-bytes must be at least 1024");
+        }
+        Clock clock = Clock.systemUTC();
+        CertificateFiles files = tlsCertFile != null
+                ? new CertificateFiles(tlsCertFile, tlsKeyFile)
+                : ServingCertificates.ensure(certDir, certSans == null ? List.of() : certSans, clock);
+        KeyStores.ServingPair serving = KeyStores.load(files, clock.instant());
+
+        ServerSettings settings = new ServerSettings(host, port, files, maxRequestBytes,
+                ServerSettings.DEFAULT_IDLE_TIMEOUT, shutdownGrace);
+        AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
+        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, new MetricsRegistry(true));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            stopped.countDown();
+        }, "shutdown"));
+        server.start();
+        LOG.info("guarding annotation keys {}; validate mode {}; certificate {} (expires {})",
+                reviewer.config().guardedKeys(), reviewer.config().validateMode().name().toLowerCase(),
+                files.certificate(), serving.leaf().getNotAfter().toInstant());
+        printTryLine(server.port(), files);
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private void printTryLine(int boundPort, CertificateFiles files) {
+        Path ca = files.certificate().toAbsolutePath().getParent().resolve(ServingCertificates.CA_CERT);
+        String trust = Files.exists(ca) ? "--cacert " + relative(ca) : "-k";
+        String sample = Files.exists(Path.of("samples/04-blanked.json")) ? "@samples/04-blanked.json" : "@review.json";
+        spec.commandLine().getOut().printf("Try: curl --silent %s -H 'Content-Type: application/json' --data %s "
+                + "https://localhost:%d/mutate%n", trust, sample, boundPort);
+        spec.commandLine().getOut().flush();
+    }
+
+    private static String relative(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+    }
+}

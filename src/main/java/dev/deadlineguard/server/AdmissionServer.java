@@ -1,0 +1,156 @@
+package dev.deadlineguard.server;
+
+import dev.deadlineguard.admission.AdmissionReviewer;
+import dev.deadlineguard.admission.Endpoint;
+import dev.deadlineguard.metrics.MetricsRegistry;
+import dev.deadlineguard.tls.KeyStores;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTPS server: {@code /mutate}, {@code /validate}, {@code /healthz}, {@code /readyz} and
+ * {@code /metrics} on one TLS port (TLS 1.2 and 1.3 only). Wired completely before it starts.
+ */
+public final class AdmissionServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
+
+    private final ServerSettings settings;
+    private final Javalin app;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
+
+    public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
+                           MetricsRegistry metrics) {
+        this.settings = settings;
+        SslContextFactory.Server ssl = sslContextFactory(serving);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(settings.shutdownGrace().toMillis());
+                server.setStopAtShutdown(false);
+                server.setHandler(new GracefulHandler());
+            });
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+            });
+            config.jetty.addConnector((server, http) -> tlsConnector(server, http, ssl));
+
+            for (Endpoint endpoint : Endpoint.values()) {
+                config.routes.post(endpoint.path(),
+                        new AdmissionHandler(endpoint, reviewer, metrics.admission(), settings.maxRequestBytes()));
+                for (HandlerType method : HandlerType.values()) {
+                    if (method.isHttpMethod() && !method.equals(HandlerType.POST)) {
+                        config.routes.addHttpHandler(method, endpoint.path(), ctx -> methodNotAllowed(ctx, "POST"));
+                    }
+                }
+            }
+            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+            config.routes.get("/readyz", this::readyz);
+            config.routes.get("/metrics", ctx -> ctx.contentType(MetricsRegistry.CONTENT_TYPE).result(metrics.scrape()));
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    json(ctx, 404, "no such path: " + ctx.path()
+                            + "; admission reviews go to /mutate or /validate");
+                }
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error serving {} {}", ctx.method(), ctx.path(), e);
+                json(ctx, 500, "internal error; see the server log");
+            });
+        });
+    }
+
+    /** Adds a named condition that must hold for {@code /readyz} to answer 200. */
+    public void addReadinessCheck(String name, BooleanSupplier check) {
+        readinessChecks.put(name, check);
+    }
+
+    public AdmissionServer start() {
+        app.start();
+        LOG.info("serving admission reviews over HTTPS on {}:{}", settings.host(), port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting connections, lets in-flight reviews finish within the grace period, then stops. */
+    public void stop() {
+        if (stopping.compareAndSet(false, true)) {
+            LOG.info("shutting down: finishing in-flight requests (grace {}s)", settings.shutdownGrace().toSeconds());
+            app.stop();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void readyz(Context ctx) {
+        if (stopping.get()) {
+            json(ctx, 503, "shutting down");
+            return;
+        }
+        for (Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
+            if (!check.getValue().getAsBoolean()) {
+                json(ctx, 503, "not ready: " + check.getKey());
+                return;
+            }
+        }
+        ctx.contentType("text/plain").result("ok\n");
+    }
+
+    private static void methodNotAllowed(Context ctx, String allowed) {
+        ctx.header("Allow", allowed);
+        json(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; POST an AdmissionReview");
+    }
+
+    private static void json(Context ctx, int code, String message) {
+        ctx.status(code).contentType(AdmissionHandler.JSON).result(ErrorBodies.status(code, message));
+    }
+
+    private static SslContextFactory.Server sslContextFactory(KeyStores.ServingPair serving) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(serving.keyStore());
+        ssl.setKeyStorePassword(new String(KeyStores.PASSWORD));
+        ssl.setKeyManagerPassword(new String(KeyStores.PASSWORD));
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        ssl.setSniRequired(false);
+        return ssl;
+    }
+
+    private ServerConnector tlsConnector(Server server, HttpConfiguration http, SslContextFactory.Server ssl) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        ServerConnector connector = new ServerConnector(server,
+                new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        return connector;
+    }
+}
