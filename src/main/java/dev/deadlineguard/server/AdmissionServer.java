@@ -67,12 +67,8 @@ public final class AdmissionServer implements AutoCloseable {
             config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
             config.routes.get("/readyz", this::readyz);
             config.routes.get("/metrics", ctx -> ctx.contentType(MetricsRegistry.CONTENT_TYPE).result(metrics.scrape()));
-            config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
-                    json(ctx, 404, "no such path: " + ctx.path()
-                            + "; admission reviews go to /mutate or /validate");
-                }
-            });
+            config.routes.error(404, ctx -> json(ctx, 404, "no such path: " + ctx.path()
+                    + "; admission reviews go to /mutate or /validate"));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error serving {} {}", ctx.method(), ctx.path(), e);
                 json(ctx, 500, "internal error; see the server log");
