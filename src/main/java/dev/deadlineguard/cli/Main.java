@@ -23,7 +23,7 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setCaseInsensitiveEnumValuesAllowed(true)

@@ -28,10 +28,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-    @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--cert-dir", defaultValue = "certs", paramLabel = "DIR",
@@ -50,11 +50,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Extra DNS names or IPs for a generated certificate (for example the Service's names).")
     List<String> certSans;
 
-    @Option(names = "--max-request-bytes", defaultValue = "" + ServerSettings.DEFAULT_MAX_REQUEST_BYTES,
+    @Option(names = "--max-request-bytes", paramLabel = "BYTES", defaultValue = "" + ServerSettings.DEFAULT_MAX_REQUEST_BYTES,
             description = "Largest admission request body accepted (default: ${DEFAULT-VALUE}).")
     long maxRequestBytes;
 
-    @Option(names = "--shutdown-grace", defaultValue = "25s", converter = DurationConverter.class,
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "25s", converter = DurationConverter.class,
             description = "How long in-flight reviews may take to finish on SIGTERM (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 

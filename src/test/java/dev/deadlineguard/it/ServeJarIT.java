@@ -1,0 +1,131 @@
+package dev.deadlineguard.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.deadlineguard.admission.Json;
+import dev.deadlineguard.testing.Samples;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drives the built fat jar the way the README does: start it with its defaults, then curl it over TLS. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ServeJarIT {
+
+    static final Path JAR = Path.of("target/deadline-guard.jar");
+    static final Pattern TRY = Pattern.compile("Try: curl --silent --cacert (\\S+) .* https://localhost:(\\d+)/mutate");
+
+    @TempDir
+    Path workDir;
+    Process server;
+
+    @AfterEach
+    void stopServer() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void servesTheSamplesOverTlsToCurlAndStopsGracefullyOnSigterm() throws Exception {
+        Started started = start();
+        assertThat(started.caFile()).isEqualTo("certs/ca.crt");
+        Path ca = workDir.resolve(started.caFile());
+        for (String file : List.of("ca.crt", "tls.crt", "tls.key", "ca.key")) {
+            assertThat(workDir.resolve("certs").resolve(file)).exists();
+        }
+        assertThat(Files.getPosixFilePermissions(workDir.resolve("certs/tls.key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        JsonNode mutate = curl(ca, started.port(), "/mutate", "04-blanked");
+        assertThat(mutate.at("/response/uid").asText()).isEqualTo(Samples.json("04-blanked").at("/request/uid").asText());
+        assertThat(mutate.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(Json.MAPPER.readTree(Base64.getDecoder().decode(mutate.at("/response/patch").asText())))
+                .isEqualTo(Json.MAPPER.readTree("[{\"op\":\"replace\",\"path\":\"/metadata/annotations/scale-down-deadline\","
+                        + "\"value\":\"2024-08-01T15:13:36Z\"}]"));
+
+        JsonNode validate = curl(ca, started.port(), "/validate", "10-dropped-by-other");
+        assertThat(validate.at("/response/allowed").asBoolean()).isFalse();
+        assertThat(validate.at("/response/status/code").asInt()).isEqualTo(403);
+
+        server.destroy();  // SIGTERM
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(started.log())).contains("shutting down: finishing in-flight requests");
+    }
+
+    @Test
+    void reusesTheGeneratedCertificateOnTheNextStart() throws Exception {
+        Started first = start();
+        byte[] ca = Files.readAllBytes(workDir.resolve("certs/ca.crt"));
+        byte[] cert = Files.readAllBytes(workDir.resolve("certs/tls.crt"));
+        server.destroy();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Started second = start();
+        assertThat(Files.readAllBytes(workDir.resolve("certs/ca.crt"))).isEqualTo(ca);
+        assertThat(Files.readAllBytes(workDir.resolve("certs/tls.crt"))).isEqualTo(cert);
+        assertThat(curl(workDir.resolve("certs/ca.crt"), second.port(), "/mutate", "01-unchanged").at("/response/allowed").asBoolean())
+                .isTrue();
+        assertThat(first.port()).isPositive();
+    }
+
+    @Test
+    void reviewCommandWorksFromTheJar() throws Exception {
+        Process review = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "review", "--validate",
+                Samples.path("06-invalid").toAbsolutePath().toString()).start();
+        String out = new String(review.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(review.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(review.exitValue()).isZero();
+        assertThat(Json.MAPPER.readTree(out).at("/response/status/message").asText())
+                .startsWith("scale-down-deadline on ReplicaSet shop/checkout-6d8f7b9c4d was set to a non-RFC 3339 value");
+    }
+
+    /** @param log the server's standard error, redirected to a file: destroy() closes the process's pipes */
+    record Started(int port, String caFile, Path log) {
+    }
+
+    private Started start() throws IOException {
+        Path log = Files.createTempFile(workDir, "server", ".log");
+        server = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0")
+                .directory(workDir.toFile())
+                .redirectError(log.toFile())
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = TRY.matcher(line);
+            if (m.find()) {
+                return new Started(Integer.parseInt(m.group(2)), m.group(1), log);
+            }
+        }
+        throw new IllegalStateException("server exited before printing its curl line: " + Files.readString(log));
+    }
+
+    private JsonNode curl(Path ca, int port, String path, String sample) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--fail-with-body",
+                "--cacert", ca.toString(), "-H", "Content-Type: application/json",
+                "--data", "@" + Samples.path(sample).toAbsolutePath(), "https://localhost:" + port + path));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(curl.exitValue()).as(out).isZero();
+        return Json.MAPPER.readTree(out);
+    }
+}
