@@ -87,8 +87,8 @@ public final class Messages {
         return switch (f.deadlineCase()) {
             case BLANKED -> "was blanked " + change;
             case BLANKED_NO_PRIOR -> "was set blank, no prior deadline " + change;
-            case INVALID -> "was set to a non-RFC 3339 value " + change;
-            case INVALID_NO_PRIOR -> "was set to a non-RFC 3339 value, no prior deadline " + change;
+            case INVALID -> "was set to non-RFC 3339 " + change;
+            case INVALID_NO_PRIOR -> "was set to non-RFC 3339, no prior deadline " + change;
             case DROPPED -> "was removed, replicas > 0 " + change;
             default -> f.deadlineCase().label() + " " + change;
         };

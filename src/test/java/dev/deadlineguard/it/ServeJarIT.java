@@ -94,7 +94,7 @@ class ServeJarIT {
         assertThat(review.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(review.exitValue()).isZero();
         assertThat(Json.MAPPER.readTree(out).at("/response/status/message").asText())
-                .startsWith("scale-down-deadline on ReplicaSet shop/checkout-6d8f7b9c4d was set to a non-RFC 3339 value");
+                .startsWith("scale-down-deadline on ReplicaSet shop/checkout-6d8f7b9c4d was set to non-RFC 3339");
     }
 
     /** @param log the server's standard error, redirected to a file: destroy() closes the process's pipes */

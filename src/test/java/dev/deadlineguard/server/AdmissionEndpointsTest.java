@@ -110,7 +110,7 @@ class AdmissionEndpointsTest {
 
     @Test
     void invalidIsRestored() throws Exception {
-        String what = KEY + " on ReplicaSet " + RS + " was set to a non-RFC 3339 value (\"" + D1 + "\" -> \"2024-08-01 15:13:36\")";
+        String what = KEY + " on ReplicaSet " + RS + " was set to non-RFC 3339 (\"" + D1 + "\" -> \"2024-08-01 15:13:36\")";
         assertMutation("06-invalid", "[{'op':'replace','path':'/metadata/annotations/scale-down-deadline','value':'" + D1 + "'}]",
                 what + "; deadline-guard restored \"" + D1 + "\"",
                 "restored scale-down-deadline (invalid: \"" + D1 + "\" -> \"2024-08-01 15:13:36\")");
@@ -120,7 +120,7 @@ class AdmissionEndpointsTest {
 
     @Test
     void invalidWithNoPriorValueIsRemoved() throws Exception {
-        String what = KEY + " on ReplicaSet " + RS + " was set to a non-RFC 3339 value, no prior deadline (absent -> \"tomorrow\")";
+        String what = KEY + " on ReplicaSet " + RS + " was set to non-RFC 3339, no prior deadline (absent -> \"tomorrow\")";
         assertMutation("07-invalid-no-prior", "[{'op':'remove','path':'/metadata/annotations/scale-down-deadline'}]",
                 what + "; deadline-guard removed the key so the controller writes a fresh deadline",
                 "removed scale-down-deadline (invalid_no_prior: absent -> \"tomorrow\")");
@@ -148,6 +148,49 @@ class AdmissionEndpointsTest {
                 "restored " + key + " (blanked: \"" + D1 + "\" -> \"\")");
         assertDenial("12-documented-key-blanked", what + "; denied: " + UPGRADE + " (v1.7.0 and v1.7.1 blank it after a 409 conflict)",
                 "denied " + key + " (blanked: \"" + D1 + "\" -> \"\")");
+    }
+
+    /** The same rows with the documented key: the verdict is the same, the pointer escapes the slash. */
+    @ParameterizedTest
+    @ValueSource(strings = {"01-unchanged", "02-set", "03-changed", "04-blanked", "05-blanked-no-prior", "06-invalid",
+            "07-invalid-no-prior", "08-dropped-scale-down", "09-dropped-by-controller", "10-dropped-by-other", "11-blank-removed"})
+    void everyRowHoldsForTheDocumentedKey(String sample) throws Exception {
+        String documented = "argo-rollouts.argoproj.io/scale-down-deadline";
+        JsonNode review = Samples.json(sample);
+        for (String side : List.of("object", "oldObject")) {
+            com.fasterxml.jackson.databind.node.ObjectNode annotations =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) review.at("/request/" + side + "/metadata/annotations");
+            JsonNode value = annotations.remove(KEY);
+            if (value != null) {
+                annotations.set(documented, value);
+            }
+        }
+        byte[] body = Json.MAPPER.writeValueAsBytes(review);
+        for (String path : List.of("/mutate", "/validate")) {
+            JsonNode original = withDecodedPatch(TlsClient.json(client.postJson(path, Samples.bytes(sample))).get("response"));
+            JsonNode renamed = withDecodedPatch(TlsClient.json(client.postJson(path, body)).get("response"));
+
+            String expected = Json.MAPPER.writeValueAsString(original)
+                    .replace("/metadata/annotations/" + KEY, "/metadata/annotations/argo-rollouts.argoproj.io~1" + KEY)
+                    .replace(KEY + " on ReplicaSet", documented + " on ReplicaSet")
+                    .replace("ed " + KEY + " (", "ed " + documented + " (")
+                    .replace("\"" + KEY + "\":", "\"" + documented + "\":");
+            assertThat(Json.MAPPER.writeValueAsString(renamed)).isEqualTo(expected);
+            if (renamed.has("patch")) {
+                JsonNode patched = JsonPatch.apply(renamed.get("patch"), review.at("/request/object"));
+                assertThat(patched.at("/metadata/annotations")).isEqualTo(review.at("/request/oldObject/metadata/annotations"));
+            }
+        }
+    }
+
+    /** The response with its base64 patch replaced by the decoded JSON Patch, for comparing. */
+    private static JsonNode withDecodedPatch(JsonNode response) throws java.io.IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = response.deepCopy();
+        if (copy.has("patch")) {
+            copy.set("patch", Json.MAPPER.readTree(Base64.getDecoder().decode(copy.get("patch").asText())));
+        }
+        copy.remove("uid");
+        return copy;
     }
 
     @Test
