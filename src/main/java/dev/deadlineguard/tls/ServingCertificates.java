@@ -44,15 +44,10 @@ public final class ServingCertificates {
         if (Files.exists(cert) && Files.exists(key)) {
             return new CertificateFiles(cert, key);
         }
-        CertificateGenerator generator = new CertificateGenerator(clock);
-        IssuedCertificate ca = generator.createCa("deadline-guard CA", KeyType.ECDSA_P256, CA_VALIDITY);
         List<String> names = new java.util.ArrayList<>(LOCAL_NAMES);
         extraNames.stream().filter(n -> !names.contains(n)).forEach(names::add);
-        IssuedCertificate serving = generator.issueServing(ca, names, KeyType.ECDSA_P256, SERVING_VALIDITY);
-        PemFiles.writePrivateKey(dir.resolve(CA_KEY), ca.privateKey());
-        PemFiles.writeCertificates(dir.resolve(CA_CERT), List.of(ca.certificate()));
-        PemFiles.writePrivateKey(key, serving.privateKey());
-        PemFiles.writeCertificates(cert, List.of(serving.certificate()));
+        new CertificateDirectory(dir, clock).ensure(new CertificateRequest(names, KeyType.ECDSA_P256, SERVING_VALIDITY,
+                CA_VALIDITY, Duration.ZERO, true, false));
         LOG.info("generated a CA and a serving certificate for {} in {}", names, dir.toAbsolutePath());
         return new CertificateFiles(cert, key);
     }
