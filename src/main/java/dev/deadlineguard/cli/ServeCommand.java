@@ -5,6 +5,7 @@ import dev.deadlineguard.metrics.MetricsRegistry;
 import dev.deadlineguard.server.AdmissionServer;
 import dev.deadlineguard.server.ServerSettings;
 import dev.deadlineguard.tls.CertificateFiles;
+import dev.deadlineguard.tls.CertificateReloader;
 import dev.deadlineguard.tls.KeyStores;
 import dev.deadlineguard.tls.ServingCertificates;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve admission reviews over HTTPS on /mutate and /validate, with /healthz, /readyz and /metrics.")
@@ -58,6 +60,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long in-flight reviews may take to finish on SIGTERM (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
+    @Option(names = "--cert-reload-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the certificate files are checked for changes (default: ${DEFAULT-VALUE}).")
+    Duration certReloadInterval;
+
+    @Option(names = "--cert-expiry-warning", defaultValue = "30d", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Warn in the log when the certificate expires within this time (default: ${DEFAULT-VALUE}).")
+    Duration certExpiryWarning;
+
+    @Option(names = "--client-ca-file", paramLabel = "FILE",
+            description = "Require client certificates issued by a CA in this PEM file (mutual TLS).")
+    Path clientCaFile;
+
     @Mixin
     PolicyOptions policy;
 
@@ -80,21 +94,29 @@ public final class ServeCommand implements Callable<Integer> {
         CertificateFiles files = tlsCertFile != null
                 ? new CertificateFiles(tlsCertFile, tlsKeyFile)
                 : ServingCertificates.ensure(certDir, certSans == null ? List.of() : certSans, clock);
-        KeyStores.ServingPair serving = KeyStores.load(files, clock.instant());
+        MetricsRegistry metrics = new MetricsRegistry(true);
+        AtomicReference<AdmissionServer> running = new AtomicReference<>();
+        CertificateReloader certificates = new CertificateReloader(files, clock, certExpiryWarning,
+                pair -> running.get().useCertificate(pair), metrics.tls());
+        KeyStores.ServingPair serving = certificates.current();
 
         ServerSettings settings = new ServerSettings(host, port, files, maxRequestBytes,
-                ServerSettings.DEFAULT_IDLE_TIMEOUT, shutdownGrace);
+                ServerSettings.DEFAULT_IDLE_TIMEOUT, shutdownGrace, clientCaFile);
         AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
-        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, new MetricsRegistry(true));
+        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics);
+        running.set(server);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            certificates.close();
             server.stop();
             stopped.countDown();
         }, "shutdown"));
         server.start();
-        LOG.info("guarding annotation keys {}; validate mode {}; certificate {} (expires {})",
+        certificates.start(certReloadInterval);
+        LOG.info("guarding annotation keys {}; validate mode {}; certificate {} (expires {}, checked every {}s){}",
                 reviewer.config().guardedKeys(), reviewer.config().validateMode().name().toLowerCase(),
-                files.certificate(), serving.leaf().getNotAfter().toInstant());
+                files.certificate(), serving.leaf().getNotAfter().toInstant(), certReloadInterval.toSeconds(),
+                clientCaFile == null ? "" : "; client certificates required from " + clientCaFile);
         printTryLine(server.port(), files);
         stopped.await();
         return ExitCodes.OK;

@@ -16,6 +16,7 @@ public final class MetricsRegistry {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final AdmissionMetrics admission = new AdmissionMetrics(registry);
+    private final TlsMetrics tls = new TlsMetrics(registry);
 
     public MetricsRegistry(boolean withJvmMetrics) {
         if (withJvmMetrics) {
@@ -29,6 +30,10 @@ public final class MetricsRegistry {
 
     public AdmissionMetrics admission() {
         return admission;
+    }
+
+    public TlsMetrics tls() {
+        return tls;
     }
 
     /** The Prometheus text exposition of everything registered. */

@@ -32,6 +32,7 @@ public final class AdmissionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
 
     private final ServerSettings settings;
+    private final SslContextFactory.Server ssl;
     private final Javalin app;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
@@ -39,7 +40,7 @@ public final class AdmissionServer implements AutoCloseable {
     public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
                            MetricsRegistry metrics) {
         this.settings = settings;
-        SslContextFactory.Server ssl = sslContextFactory(serving);
+        this.ssl = sslContextFactory(serving, settings.clientCaFile());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -74,6 +75,18 @@ public final class AdmissionServer implements AutoCloseable {
                 json(ctx, 500, "internal error; see the server log");
             });
         });
+    }
+
+    /**
+     * Serves a new certificate to new connections from now on; connections already open keep theirs,
+     * so no request fails during the swap.
+     */
+    public void useCertificate(KeyStores.ServingPair pair) {
+        try {
+            ssl.reload(factory -> factory.setKeyStore(pair.keyStore()));
+        } catch (Exception e) {
+            throw new IllegalStateException("could not switch to the new certificate: " + e.getMessage(), e);
+        }
     }
 
     /** Adds a named condition that must hold for {@code /readyz} to answer 200. */
@@ -127,13 +140,21 @@ public final class AdmissionServer implements AutoCloseable {
         ctx.status(code).contentType(AdmissionHandler.JSON).result(ErrorBodies.status(code, message));
     }
 
-    private static SslContextFactory.Server sslContextFactory(KeyStores.ServingPair serving) {
+    private static SslContextFactory.Server sslContextFactory(KeyStores.ServingPair serving, java.nio.file.Path clientCa) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(serving.keyStore());
         ssl.setKeyStorePassword(new String(KeyStores.PASSWORD));
         ssl.setKeyManagerPassword(new String(KeyStores.PASSWORD));
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setSniRequired(false);
+        if (clientCa != null) {
+            try {
+                ssl.setTrustStore(KeyStores.trustStore(clientCa));
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot use client CA file " + clientCa + ": " + e.getMessage(), e);
+            }
+            ssl.setNeedClientAuth(true);
+        }
         return ssl;
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param maxRequestBytes largest request body accepted on the admission endpoints
  * @param idleTimeout     how long a connection may sit idle or stall mid-request
  * @param shutdownGrace   how long in-flight reviews may take to finish after SIGTERM
+ * @param clientCaFile    when set, clients must present a certificate issued by a CA in this PEM file
  */
 public record ServerSettings(
         String host,
@@ -20,7 +21,8 @@ public record ServerSettings(
         CertificateFiles certificate,
         long maxRequestBytes,
         Duration idleTimeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        java.nio.file.Path clientCaFile) {
 
     /**
      * 7 MiB: an AdmissionReview carries the object twice and the apiserver accepts objects up to

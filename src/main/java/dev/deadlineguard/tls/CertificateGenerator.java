@@ -71,6 +71,17 @@ public final class CertificateGenerator {
      */
     public IssuedCertificate issueServing(IssuedCertificate ca, List<String> subjectAltNames, KeyType keyType,
                                           Duration validity) throws GeneralSecurityException {
+        return issue(ca, subjectAltNames, keyType, validity, KeyPurposeId.id_kp_serverAuth);
+    }
+
+    /** Issues a client certificate (for mutual TLS), named by its Common Name and first SAN. */
+    public IssuedCertificate issueClient(IssuedCertificate ca, String name, KeyType keyType, Duration validity)
+            throws GeneralSecurityException {
+        return issue(ca, List.of(name), keyType, validity, KeyPurposeId.id_kp_clientAuth);
+    }
+
+    private IssuedCertificate issue(IssuedCertificate ca, List<String> subjectAltNames, KeyType keyType,
+                                    Duration validity, KeyPurposeId purpose) throws GeneralSecurityException {
         if (subjectAltNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one subject alternative name");
         }
@@ -88,7 +99,7 @@ public final class CertificateGenerator {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
                             | (keys.getPublic().getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0)))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.subjectAlternativeName, false, generalNames(subjectAltNames))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));

@@ -24,21 +24,41 @@ public final class KeyStores {
     }
 
     public static ServingPair load(CertificateFiles files, Instant now) throws IOException, GeneralSecurityException {
-        List<X509Certificate> chain = PemFiles.readCertificates(files.certificate());
-        PrivateKey key = PemFiles.readPrivateKey(files.privateKey());
+        return load(PemSources.read(files), now);
+    }
+
+    /** Parses and checks a pair: the key must match the leaf certificate, and the leaf must not have expired. */
+    public static ServingPair load(PemSources pem, Instant now) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = PemFiles.parseCertificates(pem.certificate(), pem.certificateSource());
+        PrivateKey key = PemFiles.parsePrivateKey(pem.privateKey(), pem.privateKeySource());
         X509Certificate leaf = chain.get(0);
         if (!matches(leaf.getPublicKey(), key)) {
-            throw new GeneralSecurityException("the private key in " + files.privateKey()
-                    + " does not match the certificate in " + files.certificate());
+            throw new GeneralSecurityException("the private key in " + pem.privateKeySource()
+                    + " does not match the certificate in " + pem.certificateSource());
         }
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            throw new GeneralSecurityException("the certificate in " + files.certificate() + " expired at "
+            throw new GeneralSecurityException("the certificate in " + pem.certificateSource() + " expired at "
                     + leaf.getNotAfter().toInstant());
+        }
+        if (now.isBefore(leaf.getNotBefore().toInstant())) {
+            throw new GeneralSecurityException("the certificate in " + pem.certificateSource() + " is not valid before "
+                    + leaf.getNotBefore().toInstant());
         }
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry(ALIAS, key, PASSWORD, chain.toArray(X509Certificate[]::new));
         return new ServingPair(store, leaf);
+    }
+
+    /** A key store that trusts every certificate in a PEM file (for client certificate verification). */
+    public static KeyStore trustStore(java.nio.file.Path caFile) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        for (X509Certificate ca : PemFiles.readCertificates(caFile)) {
+            store.setCertificateEntry("ca-" + i++, ca);
+        }
+        return store;
     }
 
     /** Signs a probe with the key and verifies it with the certificate's public key. */

@@ -87,6 +87,45 @@ class ServeJarIT {
     }
 
     @Test
+    void reloadsARotatedCertificateWithoutARestart() throws Exception {
+        Started started = start("--cert-reload-interval", "1s");
+        Path certs = workDir.resolve("certs");
+        String before = servedFingerprint(started.port());
+        assertThat(before).isEqualTo(fingerprint(certs.resolve("tls.crt")));
+
+        Process rotate = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "certs", "--service", "webhook",
+                "--namespace", "ops", "--out", certs.toString(), "--extra-san", "localhost,127.0.0.1", "--force")
+                .redirectErrorStream(true).start();
+        String rotated = new String(rotate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(rotate.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(rotated).contains("kept   " + certs.resolve("ca.crt")).contains("issued " + certs.resolve("tls.crt"));
+        String after = fingerprint(certs.resolve("tls.crt"));
+        assertThat(after).isNotEqualTo(before);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String served = before;
+        while (!served.equals(after) && System.nanoTime() < deadline) {
+            served = servedFingerprint(started.port());
+        }
+        assertThat(served).isEqualTo(after);
+        assertThat(curl(certs.resolve("ca.crt"), started.port(), "/mutate", "01-unchanged").at("/response/allowed").asBoolean()).isTrue();
+        assertThat(server.isAlive()).isTrue();
+        assertThat(Files.readString(started.log())).contains("reloaded the serving certificate from certs/tls.crt: sha256 " + after);
+    }
+
+    private static String servedFingerprint(int port) throws Exception {
+        Process sClient = new ProcessBuilder("bash", "-c", "openssl s_client -connect 127.0.0.1:" + port
+                + " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256").start();
+        String out = new String(sClient.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(sClient.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out.replaceFirst("^(?i)sha256 Fingerprint=", "");
+    }
+
+    private static String fingerprint(Path certificate) throws Exception {
+        return dev.deadlineguard.tls.CertificateInfo.fingerprint(dev.deadlineguard.tls.PemFiles.readCertificates(certificate).get(0));
+    }
+
+    @Test
     void reviewCommandWorksFromTheJar() throws Exception {
         Process review = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "review", "--validate",
                 Samples.path("06-invalid").toAbsolutePath().toString()).start();
@@ -101,9 +140,11 @@ class ServeJarIT {
     record Started(int port, String caFile, Path log) {
     }
 
-    private Started start() throws IOException {
+    private Started start(String... flags) throws IOException {
         Path log = Files.createTempFile(workDir, "server", ".log");
-        server = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0")
+        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0"));
+        command.addAll(List.of(flags));
+        server = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectError(log.toFile())
                 .start();

@@ -10,6 +10,6 @@ final class TestServers {
     }
 
     static ServerSettings settings(TestCertificates certs, long maxRequestBytes) {
-        return new ServerSettings("127.0.0.1", 0, certs.files(), maxRequestBytes, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        return new ServerSettings("127.0.0.1", 0, certs.files(), maxRequestBytes, Duration.ofSeconds(5), Duration.ofSeconds(10), null);
     }
 }
