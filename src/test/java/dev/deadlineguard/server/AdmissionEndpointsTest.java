@@ -36,22 +36,22 @@ class AdmissionEndpointsTest {
 
     @TempDir
     static Path certDir;
+    static TestServers.Running running;
     static AdmissionServer server;
     static TlsClient client;
     static MetricsRegistry metrics;
 
     @BeforeAll
     static void start() throws Exception {
-        TestCertificates certs = TestCertificates.in(certDir);
-        metrics = new MetricsRegistry(false);
-        server = new AdmissionServer(TestServers.settings(certs, ServerSettings.DEFAULT_MAX_REQUEST_BYTES), certs.serving(),
-                new AdmissionReviewer(GuardConfig.defaults()), metrics).start();
-        client = new TlsClient(certs.clientContext(), server.port());
+        running = TestServers.start(certDir, ServerSettings.DEFAULT_MAX_REQUEST_BYTES);
+        server = running.server();
+        metrics = running.metrics();
+        client = running.client();
     }
 
     @AfterAll
     static void stop() {
-        server.stop();
+        running.close();
     }
 
     @ParameterizedTest

@@ -34,22 +34,23 @@ class BadInputTest {
     @TempDir
     static Path certDir;
     static TestCertificates certs;
+    static TestServers.Running running;
     static AdmissionServer server;
     static TlsClient client;
     static MetricsRegistry metrics;
 
     @BeforeAll
     static void start() throws Exception {
-        certs = TestCertificates.in(certDir);
-        metrics = new MetricsRegistry(false);
-        server = new AdmissionServer(TestServers.settings(certs, LIMIT), certs.serving(),
-                new AdmissionReviewer(GuardConfig.defaults()), metrics).start();
-        client = new TlsClient(certs.clientContext(), server.port());
+        running = TestServers.start(certDir, LIMIT);
+        certs = running.certs();
+        server = running.server();
+        metrics = running.metrics();
+        client = running.client();
     }
 
     @AfterAll
     static void stop() {
-        server.stop();
+        running.close();
     }
 
     @ParameterizedTest
