@@ -17,6 +17,7 @@ public final class MetricsRegistry {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final AdmissionMetrics admission = new AdmissionMetrics(registry);
     private final TlsMetrics tls = new TlsMetrics(registry);
+    private final SweepMetrics sweep = new SweepMetrics(registry);
 
     public MetricsRegistry(boolean withJvmMetrics) {
         if (withJvmMetrics) {
@@ -30,6 +31,10 @@ public final class MetricsRegistry {
 
     public AdmissionMetrics admission() {
         return admission;
+    }
+
+    public SweepMetrics sweep() {
+        return sweep;
     }
 
     public TlsMetrics tls() {

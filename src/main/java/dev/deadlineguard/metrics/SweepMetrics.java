@@ -1,0 +1,77 @@
+package dev.deadlineguard.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** Prometheus metrics of the sweeper. */
+public final class SweepMetrics {
+
+    private final Gauge guarded;
+    private final Gauge queueSize;
+    private final Gauge leader;
+    private final Gauge synced;
+    private final Counter due;
+    private final Counter actions;
+    private final Counter skipped;
+    private final Counter reported;
+    private final Counter errors;
+
+    public SweepMetrics(PrometheusRegistry registry) {
+        guarded = Gauge.builder().name("deadline_guard_sweeper_guarded_replicasets")
+                .help("Argo-managed ReplicaSets in the sweeper's cache").register(registry);
+        queueSize = Gauge.builder().name("deadline_guard_sweeper_queue_size")
+                .help("ReplicaSets waiting in the deadline queue").register(registry);
+        leader = Gauge.builder().name("deadline_guard_sweeper_leader")
+                .help("1 while this replica holds the sweeper lease").register(registry);
+        synced = Gauge.builder().name("deadline_guard_sweeper_informers_synced")
+                .help("1 once the ReplicaSet and Rollout informers have synced").register(registry);
+        due = Counter.builder().name("deadline_guard_sweeper_due_total")
+                .help("ReplicaSets found overdue or stuck, by problem").labelNames("problem").register(registry);
+        actions = Counter.builder().name("deadline_guard_sweeper_actions_total")
+                .help("Sweeper writes, by action (scale_down, repair) and result (done, dry_run, conflict, failed)")
+                .labelNames("action", "result").register(registry);
+        skipped = Counter.builder().name("deadline_guard_sweeper_skipped_total")
+                .help("ReplicaSets left alone, by reason").labelNames("reason").register(registry);
+        reported = Counter.builder().name("deadline_guard_sweeper_reported_total")
+                .help("Problems only reported because of the sweep mode, by problem").labelNames("problem").register(registry);
+        errors = Counter.builder().name("deadline_guard_sweeper_errors_total")
+                .help("API errors met by the sweeper, by operation").labelNames("operation").register(registry);
+    }
+
+    public void guarded(int count) {
+        guarded.set(count);
+    }
+
+    public void queueSize(int size) {
+        queueSize.set(size);
+    }
+
+    public void leader(boolean isLeader) {
+        leader.set(isLeader ? 1 : 0);
+    }
+
+    public void synced(boolean isSynced) {
+        synced.set(isSynced ? 1 : 0);
+    }
+
+    public void due(String problem) {
+        due.labelValues(problem).inc();
+    }
+
+    public void action(String action, String result) {
+        actions.labelValues(action, result).inc();
+    }
+
+    public void skipped(String reason) {
+        skipped.labelValues(reason).inc();
+    }
+
+    public void reported(String problem) {
+        reported.labelValues(problem).inc();
+    }
+
+    public void error(String operation) {
+        errors.labelValues(operation).inc();
+    }
+}
