@@ -75,6 +75,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;
 
+    @Option(names = "--no-sweeper", description = "Serve admission only, even when a cluster is reachable.")
+    boolean noSweeper;
+
+    @Mixin
+    SweepOptions sweep;
+
+    @Option(names = "--lease-namespace", defaultValue = "deadline-guard", paramLabel = "NS",
+            description = "Namespace of the sweeper's leader-election Lease (default: ${DEFAULT-VALUE}).")
+    String leaseNamespace;
+
+    @Option(names = "--leader-identity", paramLabel = "ID",
+            description = "This replica's name in leader election (default: the host name).")
+    String leaderIdentity;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -105,14 +119,28 @@ public final class ServeCommand implements Callable<Integer> {
         AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
         AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics);
         running.set(server);
+        SweeperRuntime sweeper = noSweeper ? null : SweeperRuntime.connect(sweep.toConfig(reviewer.config().guardedKeys()),
+                metrics, clock, leaseNamespace, leaderIdentity == null ? SweepOptions.defaultIdentity() : leaderIdentity,
+                sweep.resync);
+        if (noSweeper) {
+            LOG.info("sweeper disabled (--no-sweeper): serving admission only");
+        } else if (sweeper != null) {
+            server.addReadinessCheck("sweeper informers synced", sweeper::synced);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             certificates.close();
+            if (sweeper != null) {
+                sweeper.close();
+            }
             server.stop();
             stopped.countDown();
         }, "shutdown"));
         server.start();
         certificates.start(certReloadInterval);
+        if (sweeper != null) {
+            sweeper.start();
+        }
         LOG.info("guarding annotation keys {}; validate mode {}; certificate {} (expires {}, checked every {}s){}",
                 reviewer.config().guardedKeys(), reviewer.config().validateMode().name().toLowerCase(),
                 files.certificate(), serving.leaf().getNotAfter().toInstant(), certReloadInterval.toSeconds(),

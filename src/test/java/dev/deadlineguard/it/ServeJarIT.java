@@ -67,6 +67,8 @@ class ServeJarIT {
         server.destroy();  // SIGTERM
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(started.log())).contains("sweeper disabled: no cluster configuration found (the kubeconfig "
+                + workDir.resolve("no-kubeconfig") + " does not exist); serving admission only");
         assertThat(Files.readString(started.log())).contains("shutting down: finishing in-flight requests");
     }
 
@@ -144,7 +146,10 @@ class ServeJarIT {
         Path log = Files.createTempFile(workDir, "server", ".log");
         List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0"));
         command.addAll(List.of(flags));
-        server = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // No cluster here: point the standard kubeconfig resolution at nothing, so the sweeper says so and stays off.
+        builder.environment().put("KUBECONFIG", workDir.resolve("no-kubeconfig").toString());
+        server = builder
                 .directory(workDir.toFile())
                 .redirectError(log.toFile())
                 .start();

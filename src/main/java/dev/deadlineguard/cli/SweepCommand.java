@@ -1,0 +1,92 @@
+package dev.deadlineguard.cli;
+
+import dev.deadlineguard.metrics.MetricsRegistry;
+import dev.deadlineguard.sweep.ClusterConnection;
+import dev.deadlineguard.sweep.DecisionListener;
+import dev.deadlineguard.sweep.KubernetesActions;
+import dev.deadlineguard.sweep.SweepConfig;
+import dev.deadlineguard.sweep.Sweeper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"One sweeper pass against the cluster (standard kubeconfig resolution: KUBECONFIG, ~/.kube/config, "
+                + "in-cluster), then exit: for a CronJob or a manual run. Inside serve the sweeper runs continuously.",
+                "Exit code 0 when nothing was due, 3 when something was overdue or stuck (and was handled or reported), "
+                        + "1 on errors."})
+public final class SweepCommand implements Callable<Integer> {
+
+    public static final int SOMETHING_DUE = 3;
+
+    @Option(names = "--once", required = true, description = "Run one pass and exit (required).")
+    boolean once;
+
+    @Option(names = "--sync-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the first full list of ReplicaSets and Rollouts (default: ${DEFAULT-VALUE}).")
+    Duration syncTimeout;
+
+    @Mixin
+    SweepOptions sweep;
+
+    @Option(names = "--guarded-key", split = ",", paramLabel = "KEY",
+            defaultValue = "scale-down-deadline,argo-rollouts.argoproj.io/scale-down-deadline",
+            description = "Annotation keys that carry a scale-down deadline (default: ${DEFAULT-VALUE}).")
+    List<String> guardedKeys;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ClusterConnection.Result connection = ClusterConnection.connect(System.getenv());
+        if (!connection.connected()) {
+            err.println("error: " + connection.problem());
+            return ExitCodes.FAILURE;
+        }
+        SweepConfig config = sweep.toConfig(guardedKeys);
+        Clock clock = Clock.systemUTC();
+        try (var client = connection.client();
+             Sweeper sweeper = new Sweeper(client, config, new KubernetesActions(client, clock, SweepOptions.defaultIdentity()),
+                     clock, new MetricsRegistry(false).sweep(), DecisionListener.NONE)) {
+            sweeper.startInformers(Duration.ZERO);
+            long deadline = System.nanoTime() + syncTimeout.toNanos();
+            while (!sweeper.hasSynced()) {
+                if (System.nanoTime() > deadline) {
+                    err.println("error: the ReplicaSet and Rollout informers did not sync within " + syncTimeout.toSeconds()
+                            + "s; nothing was changed");
+                    return ExitCodes.FAILURE;
+                }
+                Thread.sleep(50);
+            }
+            int guarded = sweeper.enqueueAll();
+            sweeper.runDue();
+            Sweeper.SweepTally tally = sweeper.tally();
+            out.println("sweep: " + guarded + " Argo-managed ReplicaSets, mode " + config.mode().name().toLowerCase()
+                    + (config.dryRun() ? " (dry run)" : ""));
+            for (Map.Entry<String, List<String>> acted : tally.acted().entrySet()) {
+                out.println("  " + acted.getKey().replace('_', ' ') + ": " + String.join(", ", acted.getValue()));
+            }
+            tally.reported().forEach((problem, keys) ->
+                    out.println("  reported " + problem.name().toLowerCase() + ": " + String.join(", ", keys)));
+            if (tally.failed() > 0) {
+                out.println("  failed: " + tally.failed() + " (see the log)");
+            }
+            out.flush();
+            if (tally.failed() > 0) {
+                return ExitCodes.FAILURE;
+            }
+            return tally.anythingDue() ? SOMETHING_DUE : ExitCodes.OK;
+        }
+    }
+}
