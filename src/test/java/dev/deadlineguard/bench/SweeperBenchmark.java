@@ -1,0 +1,220 @@
+package dev.deadlineguard.bench;
+
+import dev.deadlineguard.metrics.MetricsRegistry;
+import dev.deadlineguard.sweep.DecisionListener;
+import dev.deadlineguard.sweep.KubernetesActions;
+import dev.deadlineguard.sweep.RolloutResources;
+import dev.deadlineguard.sweep.SweepConfig;
+import dev.deadlineguard.sweep.SweepMode;
+import dev.deadlineguard.sweep.Sweeper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark, not a test: N guarded ReplicaSets (10 per Rollout, with a realistic pod template) in the
+ * fabric8 mock API server; reports the sweeper's initial sync time, heap after sync, and the delay
+ * between a deadline passing and the scale-down. Run with {@code bench/sweeper.sh}.
+ */
+public final class SweeperBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int total = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int due = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int perRollout = 10;
+        int namespaces = 10;
+        java.util.logging.LogManager.getLogManager().reset();  // the mock server logs every request through JUL
+
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        KubernetesClient client = server.createClient();
+
+        System.out.printf("populating %d ReplicaSets (%d Rollouts, %d namespaces)...%n", total, total / perRollout, namespaces);
+        long populateStart = System.nanoTime();
+        String future = DateTimeFormatter.ISO_INSTANT.format(Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int r = 0; r < total / perRollout; r++) {
+            final int rollout = r;
+            futures.add(pool.submit(() -> {
+                String ns = "team-" + (rollout % namespaces);
+                String name = "app-" + rollout;
+                client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns).resource(rollout(ns, name, perRollout)).create();
+                for (int rev = 1; rev <= perRollout; rev++) {
+                    client.apps().replicaSets().inNamespace(ns)
+                            .resource(replicaSet(ns, name, rev, rev == perRollout ? null : future)).create();
+                }
+            }));
+        }
+        for (var f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf("populated in %.1f s%n", (System.nanoTime() - populateStart) / 1e9);
+
+        System.gc();
+        long heapBefore = usedHeap();
+        SweepConfig config = new SweepConfig(List.of("scale-down-deadline"), SweepMode.ENFORCE, false, Duration.ZERO,
+                List.of(), Duration.ofSeconds(30));
+        KubernetesClient sweeperClient = server.createClient();
+        Sweeper sweeper = new Sweeper(sweeperClient, config, new KubernetesActions(sweeperClient, Clock.systemUTC(), "bench"),
+                Clock.systemUTC(), new MetricsRegistry(false).sweep(), DecisionListener.NONE);
+        long syncStart = System.nanoTime();
+        sweeper.startInformers(Duration.ZERO);
+        while (!sweeper.hasSynced()) {
+            Thread.sleep(5);
+        }
+        double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
+        sweeper.runDue();  // the initial decision pass over everything
+        double firstPassSeconds = (System.nanoTime() - syncStart) / 1e9;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        long heapAfter = usedHeap();
+
+        // Watch for scale-downs from the outside, as a person with kubectl would.
+        Map<String, Long> scaledAt = new ConcurrentHashMap<>();
+        SharedIndexInformer<ReplicaSet> observer = client.apps().replicaSets().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ReplicaSet rs) {
+            }
+
+            @Override
+            public void onUpdate(ReplicaSet oldRs, ReplicaSet rs) {
+                if (rs.getSpec().getReplicas() == 0) {
+                    scaledAt.putIfAbsent(rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName(), System.currentTimeMillis());
+                }
+            }
+
+            @Override
+            public void onDelete(ReplicaSet rs, boolean unknown) {
+            }
+        }, 0);
+        sweeper.startWorker();
+
+        // Mark `due` old ReplicaSets with deadlines 10..12 s from now (after every write has landed), as the
+        // controller would.
+        Map<String, Long> dueAt = new HashMap<>();
+        Instant base = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < due; i++) {
+            int rollout = i * (total / perRollout) / due;
+            String ns = "team-" + (rollout % namespaces);
+            String name = "app-" + rollout + "-" + hash(rollout, 1);
+            Instant deadline = base.plusMillis((i % 3) * 1000L);
+            client.apps().replicaSets().inNamespace(ns).withName(name).edit(rs -> {
+                rs.getMetadata().getAnnotations().put("scale-down-deadline", DateTimeFormatter.ISO_INSTANT.format(deadline));
+                return rs;
+            });
+            dueAt.put(ns + "/" + name, deadline.toEpochMilli());
+        }
+        if (Instant.now().isAfter(base)) {
+            System.out.println("warning: writing the deadlines took longer than 10 s; delays include that");
+        }
+        long waitUntil = System.currentTimeMillis() + 60_000;
+        while (scaledAt.size() < due && System.currentTimeMillis() < waitUntil) {
+            Thread.sleep(20);
+        }
+        List<Long> delays = new ArrayList<>();
+        dueAt.forEach((key, at) -> {
+            Long scaled = scaledAt.get(key);
+            if (scaled != null) {
+                delays.add(scaled - at);
+            }
+        });
+        Collections.sort(delays);
+
+        System.out.println();
+        System.out.println("| figure | value |");
+        System.out.println("|---|---|");
+        System.out.printf("| guarded ReplicaSets | %d (%d Rollouts) |%n", total, total / perRollout);
+        System.out.printf("| initial sync (ReplicaSet + Rollout informers) | %.2f s |%n", syncSeconds);
+        System.out.printf("| sync + first decision pass over all | %.2f s |%n", firstPassSeconds);
+        System.out.printf("| heap used after sync (after GC), whole JVM incl. mock server | %.1f MiB |%n", heapAfter / 1048576.0);
+        System.out.printf("| heap added by the sweeper's caches | %.1f MiB (%.2f KiB per ReplicaSet) |%n",
+                (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / total);
+        System.out.printf("| deadlines passed / scaled down | %d / %d |%n", due, delays.size());
+        if (!delays.isEmpty()) {
+            System.out.printf("| delay deadline -> scale-down seen by a watcher: min / p50 / p99 / max | %d / %d / %d / %d ms |%n",
+                    delays.get(0), delays.get(delays.size() / 2), delays.get(Math.min(delays.size() - 1, (int) Math.ceil(delays.size() * 0.99) - 1)),
+                    delays.get(delays.size() - 1));
+        }
+        observer.close();
+        sweeper.close();
+        sweeperClient.close();
+        client.close();
+        server.destroy();
+        System.exit(delays.size() == due ? 0 : 1);
+    }
+
+    static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static String hash(int rollout, int revision) {
+        return Integer.toHexString((rollout * 31 + revision) * 2654435 & 0x7fffffff);
+    }
+
+    static GenericKubernetesResource rollout(String ns, String name, int revisions) {
+        GenericKubernetesResource r = new GenericKubernetesResourceBuilder().withApiVersion("argoproj.io/v1alpha1").withKind("Rollout")
+                .withNewMetadata().withNamespace(ns).withName(name).endMetadata().build();
+        int id = Integer.parseInt(name.substring(4));
+        String stable = hash(id, revisions);
+        r.setAdditionalProperty("spec", Map.of("replicas", 3, "strategy", Map.of("canary", Map.of("steps", List.of(Map.of("setWeight", 20))))));
+        r.setAdditionalProperty("status", Map.of("stableRS", stable, "currentPodHash", stable, "observedGeneration", "1"));
+        return r;
+    }
+
+    static ReplicaSet replicaSet(String ns, String rollout, int revision, String deadline) {
+        int id = Integer.parseInt(rollout.substring(4));
+        String hash = hash(id, revision);
+        Map<String, String> annotations = new HashMap<>(Map.of("rollout.argoproj.io/revision", Integer.toString(revision),
+                "rollout.argoproj.io/desired-replicas", "3"));
+        if (deadline != null) {
+            annotations.put("scale-down-deadline", deadline);
+        }
+        Map<String, String> labels = Map.of("app", rollout, "rollouts-pod-template-hash", hash);
+        return new ReplicaSetBuilder()
+                .withNewMetadata().withNamespace(ns).withName(rollout + "-" + hash).withLabels(labels).withAnnotations(annotations)
+                .addNewOwnerReference().withApiVersion("argoproj.io/v1alpha1").withKind("Rollout").withName(rollout)
+                .withUid("uid-" + id).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withReplicas(3).withNewSelector().withMatchLabels(labels).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec()
+                .addNewContainer().withName("app").withImage("ghcr.io/example/" + rollout + ":" + revision)
+                .addNewPort().withName("http").withContainerPort(8080).endPort()
+                .addNewEnv().withName("LOG_LEVEL").withValue("info").endEnv()
+                .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"))
+                .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("128Mi")).endResources()
+                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new io.fabric8.kubernetes.api.model.IntOrString("http"))
+                .endHttpGet().endReadinessProbe()
+                .endContainer()
+                .endSpec().endTemplate()
+                .endSpec().build();
+    }
+}
