@@ -60,6 +60,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long in-flight reviews may take to finish on SIGTERM (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
+    @Option(names = "--shutdown-delay", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM, keep answering reviews this long with /readyz at 503, so that the endpoints "
+                    + "drop this replica before it stops listening (default: ${DEFAULT-VALUE}).")
+    Duration shutdownDelay;
+
     @Option(names = "--cert-reload-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the certificate files are checked for changes (default: ${DEFAULT-VALUE}).")
     Duration certReloadInterval;
@@ -129,10 +134,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            certificates.close();
+            server.beginShutdown();
             if (sweeper != null) {
-                sweeper.close();
+                sweeper.close();  // releases the lease at once, so another replica sweeps
             }
+            try {
+                Thread.sleep(shutdownDelay.toMillis());  // endpoint propagation: nothing to poll for here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            certificates.close();
             server.stop();
             stopped.countDown();
         }, "shutdown"));

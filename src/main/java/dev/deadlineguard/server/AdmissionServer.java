@@ -35,6 +35,7 @@ public final class AdmissionServer implements AutoCloseable {
     private final SslContextFactory.Server ssl;
     private final Javalin app;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
 
     public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
@@ -104,6 +105,16 @@ public final class AdmissionServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * First step of a shutdown: {@code /readyz} answers 503 so that the Service stops sending new
+     * reviews here, while reviews that still arrive are answered as usual.
+     */
+    public void beginShutdown() {
+        if (draining.compareAndSet(false, true)) {
+            LOG.info("shutting down: /readyz now answers 503, still answering reviews until endpoints update");
+        }
+    }
+
     /** Stops accepting connections, lets in-flight reviews finish within the grace period, then stops. */
     public void stop() {
         if (stopping.compareAndSet(false, true)) {
@@ -118,7 +129,7 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     private void readyz(Context ctx) {
-        if (stopping.get()) {
+        if (stopping.get() || draining.get()) {
             json(ctx, 503, "shutting down");
             return;
         }

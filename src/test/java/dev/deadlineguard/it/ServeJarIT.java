@@ -69,7 +69,9 @@ class ServeJarIT {
         assertThat(server.exitValue()).isEqualTo(143);
         assertThat(Files.readString(started.log())).contains("sweeper disabled: no cluster configuration found (the kubeconfig "
                 + workDir.resolve("no-kubeconfig") + " does not exist); serving admission only");
-        assertThat(Files.readString(started.log())).contains("shutting down: finishing in-flight requests");
+        assertThat(Files.readString(started.log()))
+                .contains("shutting down: /readyz now answers 503, still answering reviews until endpoints update")
+                .contains("shutting down: finishing in-flight requests");
     }
 
     @Test
@@ -144,7 +146,8 @@ class ServeJarIT {
 
     private Started start(String... flags) throws IOException {
         Path log = Files.createTempFile(workDir, "server", ".log");
-        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0"));
+        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0",
+                "--shutdown-delay", "1s"));
         command.addAll(List.of(flags));
         ProcessBuilder builder = new ProcessBuilder(command);
         // No cluster here: point the standard kubeconfig resolution at nothing, so the sweeper says so and stays off.

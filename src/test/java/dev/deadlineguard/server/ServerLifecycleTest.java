@@ -112,6 +112,12 @@ class ServerLifecycleTest {
             assertThat(notReady.body()).isEqualTo(BadInputTest.status(503, "ServiceUnavailable", "not ready: informers synced"));
             synced.set(true);
             assertThat(client.send("GET", "/readyz").statusCode()).isEqualTo(200);
+
+            server.beginShutdown();
+            HttpResponse<String> draining = client.send("GET", "/readyz");
+            assertThat(draining.statusCode()).isEqualTo(503);
+            assertThat(draining.body()).isEqualTo(BadInputTest.status(503, "ServiceUnavailable", "shutting down"));
+            assertThat(client.postJson("/mutate", Samples.bytes("04-blanked")).statusCode()).as("still answering reviews").isEqualTo(200);
         }
     }
 
