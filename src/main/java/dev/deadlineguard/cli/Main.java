@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Guards Argo Rollouts scale-down deadlines on ReplicaSets.",
-        subcommands = {ServeCommand.class, ReviewCommand.class, SweepCommand.class, CertsCommand.class,
+        subcommands = {ServeCommand.class, ReviewCommand.class, AuditCommand.class, SweepCommand.class, CertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

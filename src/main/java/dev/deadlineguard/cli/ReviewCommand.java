@@ -97,8 +97,13 @@ public final class ReviewCommand implements Callable<Integer> {
     public enum OutputFormat {
         JSON, YAML;
 
+        private static final YAMLMapper YAML_MAPPER = YAMLMapper.builder()
+                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .build();
+
         ObjectWriter writer() {
-            return this == JSON ? Json.MAPPER.writerWithDefaultPrettyPrinter() : new YAMLMapper().writer();
+            return this == JSON ? Json.MAPPER.writerWithDefaultPrettyPrinter() : YAML_MAPPER.writer();
         }
     }
 }

@@ -122,11 +122,12 @@ public final class ServeCommand implements Callable<Integer> {
         ServerSettings settings = new ServerSettings(host, port, files, maxRequestBytes,
                 ServerSettings.DEFAULT_IDLE_TIMEOUT, shutdownGrace, clientCaFile);
         AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
-        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics);
-        running.set(server);
         SweeperRuntime sweeper = noSweeper ? null : SweeperRuntime.connect(sweep.toConfig(reviewer.config().guardedKeys()),
                 metrics, clock, leaseNamespace, leaderIdentity == null ? SweepOptions.defaultIdentity() : leaderIdentity,
-                sweep.resync);
+                sweep.resync, sweep.reportFormats(), sweep.maxReportResults);
+        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics,
+                sweeper == null ? dev.deadlineguard.admission.ReviewObserver.NONE : sweeper.admissionEvents());
+        running.set(server);
         if (noSweeper) {
             LOG.info("sweeper disabled (--no-sweeper): serving admission only");
         } else if (sweeper != null) {

@@ -32,6 +32,22 @@ public final class SweepOptions {
             description = "Informer resync period; a safety net, not the main mechanism (default: ${DEFAULT-VALUE}).")
     Duration resync;
 
+    @Option(names = "--reports", split = ",", defaultValue = "wgpolicy", paramLabel = "FORMAT",
+            description = "Policy reports the sweeper keeps current: wgpolicy, openreports, both (comma-separated) or none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> reports;
+
+    @Option(names = "--max-report-results", defaultValue = "1000", paramLabel = "N",
+            description = "Results per policy report at most, failures first; the summary counts all (default: ${DEFAULT-VALUE}).")
+    int maxReportResults;
+
+    List<dev.deadlineguard.report.ReportFormat> reportFormats() {
+        if (reports.stream().anyMatch(r -> r.strip().equalsIgnoreCase("none"))) {
+            return List.of();
+        }
+        return reports.stream().map(String::strip).map(dev.deadlineguard.report.ReportFormat::fromFlag).distinct().toList();
+    }
+
     SweepConfig toConfig(List<String> guardedKeys) {
         return new SweepConfig(guardedKeys, mode, dryRun, grace, namespaces == null ? List.of() : namespaces,
                 SweepConfig.ARGO_DEFAULT_SCALE_DOWN_DELAY);

@@ -3,6 +3,7 @@ package dev.deadlineguard.server;
 import dev.deadlineguard.admission.AdmissionReviewer;
 import dev.deadlineguard.admission.BadReviewException;
 import dev.deadlineguard.admission.Endpoint;
+import dev.deadlineguard.admission.ReviewObserver;
 import dev.deadlineguard.admission.ReviewResult;
 import dev.deadlineguard.metrics.AdmissionMetrics;
 import io.javalin.http.Context;
@@ -27,12 +28,15 @@ final class AdmissionHandler implements Handler {
     private final AdmissionReviewer reviewer;
     private final AdmissionMetrics metrics;
     private final long maxRequestBytes;
+    private final ReviewObserver observer;
 
-    AdmissionHandler(Endpoint endpoint, AdmissionReviewer reviewer, AdmissionMetrics metrics, long maxRequestBytes) {
+    AdmissionHandler(Endpoint endpoint, AdmissionReviewer reviewer, AdmissionMetrics metrics, long maxRequestBytes,
+                     ReviewObserver observer) {
         this.endpoint = endpoint;
         this.reviewer = reviewer;
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
+        this.observer = observer;
     }
 
     @Override
@@ -78,6 +82,7 @@ final class AdmissionHandler implements Handler {
                         result.review().input().dryRun() ? " dryRun" : "");
             }
             ctx.status(200).contentType(JSON).result(result.body());
+            observer.reviewed(endpoint, result);
         } catch (BadReviewException e) {
             reject(ctx, 400, e.getMessage());
         }

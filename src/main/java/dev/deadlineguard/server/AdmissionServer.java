@@ -2,6 +2,7 @@ package dev.deadlineguard.server;
 
 import dev.deadlineguard.admission.AdmissionReviewer;
 import dev.deadlineguard.admission.Endpoint;
+import dev.deadlineguard.admission.ReviewObserver;
 import dev.deadlineguard.metrics.MetricsRegistry;
 import dev.deadlineguard.tls.KeyStores;
 import io.javalin.Javalin;
@@ -40,6 +41,12 @@ public final class AdmissionServer implements AutoCloseable {
 
     public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
                            MetricsRegistry metrics) {
+        this(settings, serving, reviewer, metrics, ReviewObserver.NONE);
+    }
+
+    /** @param observer hears every answered review (Events); called after the answer is written */
+    public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
+                           MetricsRegistry metrics, ReviewObserver observer) {
         this.settings = settings;
         this.ssl = sslContextFactory(serving, settings.clientCaFile());
         this.app = Javalin.create(config -> {
@@ -59,7 +66,7 @@ public final class AdmissionServer implements AutoCloseable {
 
             for (Endpoint endpoint : Endpoint.values()) {
                 config.routes.post(endpoint.path(),
-                        new AdmissionHandler(endpoint, reviewer, metrics.admission(), settings.maxRequestBytes()));
+                        new AdmissionHandler(endpoint, reviewer, metrics.admission(), settings.maxRequestBytes(), observer));
                 for (HandlerType method : HandlerType.values()) {
                     if (method.isHttpMethod() && !method.equals(HandlerType.POST)) {
                         config.routes.addHttpHandler(method, endpoint.path(), ctx -> methodNotAllowed(ctx, "POST"));

@@ -62,7 +62,7 @@ class ReviewCommandTest {
             Run run = run("review", "-", "--validate", "-o", "yaml");
 
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).startsWith("---\napiVersion: \"admission.k8s.io/v1\"\nkind: \"AdmissionReview\"\nresponse:\n")
+            assertThat(run.out()).startsWith("apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nresponse:\n")
                     .contains("  allowed: false\n")
                     .contains("    code: 403\n");
         } finally {
