@@ -99,6 +99,8 @@ public final class ReviewCommand implements Callable<Integer> {
 
         private static final YAMLMapper YAML_MAPPER = YAMLMapper.builder()
                 .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                // "2" must stay a string: report properties are a map of strings in the CRD.
+                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .build();
 

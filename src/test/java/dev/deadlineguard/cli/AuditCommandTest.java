@@ -89,6 +89,11 @@ class AuditCommandTest {
         assertThat(run.out()).startsWith("apiVersion: v1\nkind: List\nitems:\n- apiVersion: openreports.io/v1alpha1\n  kind: Report\n");
         JsonNode parsed = new YAMLMapper().readTree(run.out());
         assertThat(results(parsed)).hasSize(16);
+        assertThat(parsed.at("/items/0/results/0/properties/replicas").isTextual()).as("a string, as the CRD wants").isTrue();
+        for (JsonNode report : parsed.get("items")) {
+            assertThat(dev.deadlineguard.report.CrdSchemas.violations(
+                    dev.deadlineguard.report.CrdSchemas.OPENREPORTS_REPORT_V1ALPHA1, report)).isEmpty();
+        }
         assertThat(parsed.at("/items/0/source").asText()).isEqualTo("deadline-guard");
     }
 

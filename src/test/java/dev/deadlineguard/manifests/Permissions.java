@@ -30,10 +30,9 @@ public final class Permissions {
             // sweeper: an Event on the ReplicaSet for every action (always a new Event: create only)
             new Rule(Scope.CLUSTER, "", "events", List.of("create")),
             // policy reports (wgpolicyk8s.io PolicyReport and OpenReports Report), one per namespace
-            new Rule(Scope.CLUSTER, "wgpolicyk8s.io", "policyreports",
-                    List.of("get", "list", "watch", "create", "update", "delete")),
-            new Rule(Scope.CLUSTER, "openreports.io", "reports",
-                    List.of("get", "list", "watch", "create", "update", "delete")),
+            // (read, created, updated only when the content changed, deleted with the namespace's last ReplicaSet)
+            new Rule(Scope.CLUSTER, "wgpolicyk8s.io", "policyreports", List.of("get", "create", "update", "delete")),
+            new Rule(Scope.CLUSTER, "openreports.io", "reports", List.of("get", "create", "update", "delete")),
             // leader election (one sweeper among the replicas): a Lease in the product's own namespace;
             // fabric8's LeaseLock reads it, creates it once and renews it with a patch
             new Rule(Scope.OWN_NAMESPACE, "coordination.k8s.io", "leases", List.of("get", "create", "patch")));

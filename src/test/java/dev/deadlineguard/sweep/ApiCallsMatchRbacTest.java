@@ -4,6 +4,8 @@ import dev.deadlineguard.manifests.Permissions;
 import dev.deadlineguard.manifests.Permissions.Permission;
 import dev.deadlineguard.manifests.Permissions.Scope;
 import dev.deadlineguard.metrics.MetricsRegistry;
+import dev.deadlineguard.report.ReportFormat;
+import dev.deadlineguard.report.ReportWriter;
 import dev.deadlineguard.testing.Eventually;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -28,12 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Records every request the sweeper makes against the mock API server while it scales down, repairs,
- * reports, resolves a conflict and holds the lease, and checks each one against the RBAC the
+ * writes and deletes policy reports, re-reads and holds the lease, and checks each one against the RBAC the
  * manifests grant: the code uses nothing it is not granted, and the grant holds nothing it does not use.
  */
 @EnableKubernetesMockClient(crud = true)
 class ApiCallsMatchRbacTest {
 
+    static final String OBSERVER = "X-Test-Observer";
     static final Pattern PATH = Pattern.compile(
             "^/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)(?:/namespaces/(?<ns>[^/?]+))?/(?<resource>[a-z]+)(?:/(?<name>[^/?]+))?(?:\\?(?<query>.*))?$");
 
@@ -53,12 +56,19 @@ class ApiCallsMatchRbacTest {
             server.takeRequest();
         }
 
+        // The test's own reads and writes carry a header, so that only the code's requests are judged.
+        KubernetesClient observer = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                        .withCustomHeaders(Map.of(OBSERVER, "yes")).build()).build();
+        observerClient = observer;
         KubernetesClient own = server.createClient();
         MetricsRegistry metrics = new MetricsRegistry(false);
         SweepConfig config = new SweepConfig(List.of(KEY), SweepMode.ENFORCE, false, Duration.ofSeconds(30), List.of(),
                 Duration.ofSeconds(30));
         KubernetesActions real = new KubernetesActions(own, Clock.systemUTC(), "test");
-        Sweeper sweeper = new Sweeper(own, config, real, Clock.systemUTC(), metrics.sweep(), DecisionListener.NONE);
+        ReportWriter reports = new ReportWriter(own, List.of(ReportFormat.WGPOLICY, ReportFormat.OPENREPORTS),
+                Duration.ofSeconds(30), List.of(KEY), 1000, metrics.registry());
+        Sweeper sweeper = new Sweeper(own, config, real, Clock.systemUTC(), metrics.sweep(), reports);
         SweeperLeadership leadership = new SweeperLeadership(own, sweeper, metrics.sweep(), "deadline-guard",
                 "deadline-guard-sweeper", "test", new SweeperLeadership.Timings(Duration.ofSeconds(2), Duration.ofMillis(1500),
                 Duration.ofMillis(200)));
@@ -66,34 +76,61 @@ class ApiCallsMatchRbacTest {
             sweeper.startInformers(Duration.ZERO);
             leadership.start();
             Eventually.until("scaled and repaired", Duration.ofSeconds(20), () ->
-                    client.apps().replicaSets().inNamespace(NS).withName("checkout-old").get().getSpec().getReplicas() == 0
-                            && !"".equals(client.apps().replicaSets().inNamespace(NS).withName("checkout-blank").get()
+                    observer.apps().replicaSets().inNamespace(NS).withName("checkout-old").get().getSpec().getReplicas() == 0
+                            && !"".equals(observer.apps().replicaSets().inNamespace(NS).withName("checkout-blank").get()
                             .getMetadata().getAnnotations().get(KEY)));
             Eventually.until("the lease taken", Duration.ofSeconds(20), () -> renewTime() != null);
             String firstRenewal = renewTime();
             Eventually.until("the lease renewed", Duration.ofSeconds(20), () -> !firstRenewal.equals(renewTime()));
             assertThat(real.reread(NS, "checkout-old")).isNotNull();  // the 409 path's re-read
+            reports.flush();
+            Eventually.until("the old ReplicaSet's scale-down seen", Duration.ofSeconds(20), () -> {
+                reports.flush();
+                return policyReport() != null && policyReport().get("summary").toString().contains("fail=0");
+            });
+            observer.apps().replicaSets().inNamespace(NS).withName("checkout-blank").delete();
+            Eventually.until("the report updated without the deleted ReplicaSet", Duration.ofSeconds(20), () -> {
+                reports.flush();
+                return policyReport() != null && !policyReport().get("results").toString().contains("checkout-blank");
+            });
+            observer.apps().replicaSets().inNamespace(NS).delete();
+            Eventually.until("the reports deleted with the last ReplicaSet", Duration.ofSeconds(20), () -> {
+                reports.flush();
+                return policyReport() == null;
+            });
         } finally {
             leadership.close();
             sweeper.close();
             own.close();
         }
+        List<Permission> judged = new java.util.ArrayList<>();
 
         Set<Permission> used = new LinkedHashSet<>();
         RecordedRequest request;
         while ((request = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-            used.add(permission(request));
+            if (request.getHeader(OBSERVER) == null) {
+                used.add(permission(request));
+                judged.add(permission(request));
+            }
         }
+        observer.close();
+        assertThat(judged).hasSizeGreaterThan(10);
         Set<Permission> granted = Permissions.all();
         assertThat(granted).containsAll(used);
         Set<Permission> unused = new LinkedHashSet<>(granted);
         unused.removeAll(used);
-        // Policy reports are written by the report writer (its own tests); everything else must be used here.
-        assertThat(unused).allSatisfy(p -> assertThat(p.apiGroup()).isIn("wgpolicyk8s.io", "openreports.io"));
+        assertThat(unused).isEmpty();
+    }
+
+    KubernetesClient observerClient;
+
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource policyReport() {
+        return observerClient.genericKubernetesResources(dev.deadlineguard.report.ReportResources.of(ReportFormat.WGPOLICY))
+                .inNamespace(NS).withName("deadline-guard").get();
     }
 
     String renewTime() {
-        var lease = client.leases().inNamespace("deadline-guard").withName("deadline-guard-sweeper").get();
+        var lease = observerClient.leases().inNamespace("deadline-guard").withName("deadline-guard-sweeper").get();
         return lease == null || lease.getSpec().getRenewTime() == null ? null : lease.getSpec().getRenewTime().toString();
     }
 

@@ -1,0 +1,109 @@
+package dev.deadlineguard.report;
+
+import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.sweep.SweepDecision;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@EnableKubernetesMockClient(crud = true)
+class ReportWriterTest {
+
+    static final Instant T0 = Instant.parse("2024-08-01T16:00:00Z");
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+    final PrometheusRegistry registry = new PrometheusRegistry();
+
+    ReportWriter writer(List<ReportFormat> formats) {
+        return new ReportWriter(client, formats, Duration.ofSeconds(30), List.of("scale-down-deadline"), 1000, registry);
+    }
+
+    static ReplicaSetState rs(String name, String deadline, int replicas) {
+        return new ReplicaSetState("shop", name, "uid-" + name, "1", name, deadline == null ? Map.of()
+                : Map.of("scale-down-deadline", deadline), replicas, "checkout", 1, false);
+    }
+
+    GenericKubernetesResource report(ReportFormat format) {
+        return client.genericKubernetesResources(ReportResources.of(format)).inNamespace("shop").withName("deadline-guard").get();
+    }
+
+    String metrics() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString();
+    }
+
+    static final SweepDecision WAIT = new SweepDecision.Wait(T0);
+
+    @Test
+    void createsThenUpdatesOnlyWhenTheContentChangesThenDeletes() throws Exception {
+        ReportWriter writer = writer(List.of(ReportFormat.WGPOLICY, ReportFormat.OPENREPORTS));
+        writer.decided(rs("checkout-old", "2024-08-01T16:10:00Z", 3), WAIT, T0);
+        writer.decided(rs("checkout-new", null, 3), WAIT, T0);
+        writer.flush();
+
+        GenericKubernetesResource created = report(ReportFormat.WGPOLICY);
+        assertThat(created).isNotNull();
+        assertThat(created.get("summary").toString()).isEqualTo("{pass=3, fail=0, warn=0, error=0, skip=1}");
+        assertThat(report(ReportFormat.OPENREPORTS)).isNotNull();
+        String version = created.getMetadata().getResourceVersion();
+
+        // Re-deciding later with the same outcome changes nothing: the timestamps are kept, nothing is written.
+        writer.decided(rs("checkout-old", "2024-08-01T16:10:00Z", 3), WAIT, T0.plusSeconds(60));
+        writer.flush();
+        assertThat(report(ReportFormat.WGPOLICY).getMetadata().getResourceVersion()).isEqualTo(version);
+
+        // The deadline passes: the result changes, the report is updated.
+        writer.decided(rs("checkout-old", "2024-08-01T16:10:00Z", 3), WAIT, T0.plusSeconds(700));
+        writer.flush();
+        GenericKubernetesResource updated = report(ReportFormat.WGPOLICY);
+        assertThat(updated.getMetadata().getResourceVersion()).isNotEqualTo(version);
+        assertThat(updated.get("summary").toString()).isEqualTo("{pass=2, fail=1, warn=0, error=0, skip=1}");
+
+        // A flush with nothing dirty writes nothing; a resync of the same state neither.
+        String updatedVersion = updated.getMetadata().getResourceVersion();
+        writer.flush();
+        writer.decided(rs("checkout-old", "2024-08-01T16:10:00Z", 3), WAIT, T0.plusSeconds(800));
+        writer.flush();
+        assertThat(report(ReportFormat.WGPOLICY).getMetadata().getResourceVersion()).isEqualTo(updatedVersion);
+
+        writer.removed("shop", "checkout-old");
+        writer.removed("shop", "checkout-new");
+        writer.flush();
+        assertThat(report(ReportFormat.WGPOLICY)).isNull();
+        assertThat(report(ReportFormat.OPENREPORTS)).isNull();
+        assertThat(metrics())
+                .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"created\"} 1.0")
+                .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"updated\"} 1.0")
+                .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"deleted\"} 1.0")
+                .doesNotContain("result=\"failed\"");
+    }
+
+    @Test
+    void anExternallyChangedReportIsPutBack() {
+        ReportWriter writer = writer(List.of(ReportFormat.WGPOLICY));
+        writer.decided(rs("checkout-old", "", 3), WAIT, T0);
+        writer.flush();
+        GenericKubernetesResource tampered = report(ReportFormat.WGPOLICY);
+        tampered.setAdditionalProperty("summary", Map.of("pass", 0, "fail", 0, "warn", 0, "error", 0, "skip", 0));
+        client.genericKubernetesResources(ReportResources.of(ReportFormat.WGPOLICY)).inNamespace("shop").resource(tampered).update();
+
+        writer.decided(rs("checkout-old", "", 3), WAIT, T0.plusSeconds(1));  // same content: not dirty
+        writer.decided(rs("checkout-other", null, 3), WAIT, T0.plusSeconds(1));  // dirty
+        writer.flush();
+        assertThat(report(ReportFormat.WGPOLICY).get("summary").toString()).isEqualTo("{pass=1, fail=1, warn=0, error=0, skip=2}");
+    }
+}
