@@ -1,8 +1,12 @@
 package dev.deadlineguard.admission;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deadlineguard.policy.AdmissionInput;
 import dev.deadlineguard.policy.ReplicaSetView;
 
@@ -14,7 +18,9 @@ import java.util.Set;
 
 /**
  * Turns the bytes of an AdmissionReview ({@code admission.k8s.io/v1} or {@code v1beta1}) into a
- * {@link DecodedReview}. Only the fields the rules need are read; the pod template is never bound.
+ * {@link DecodedReview} in one streaming pass. Only the fields the rules need are kept: of
+ * {@code object} and {@code oldObject}, the metadata and {@code spec.replicas}; the pod template and
+ * the status are skipped token by token, never bound.
  * Every problem is a {@link BadReviewException} whose message names the offending field.
  */
 public final class ReviewDecoder {
@@ -30,88 +36,253 @@ public final class ReviewDecoder {
         if (body.length == 0) {
             throw new BadReviewException("request body is empty; expected an AdmissionReview");
         }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
+        Envelope envelope;
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            envelope = readEnvelope(parser);
         } catch (StreamConstraintsException e) {
             throw new BadReviewException("request body is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            throw new BadReviewException("request body has more data after the AdmissionReview object" + location(e));
         } catch (JsonProcessingException e) {
-            throw new BadReviewException("request body is not valid JSON" + location(e) + ": " + summary(e.getOriginalMessage()));
+            throw new BadReviewException("request body is not valid JSON" + location(e.getLocation()) + ": "
+                    + summary(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new BadReviewException("request body could not be read as JSON");
         }
-        if (root == null || !root.isObject()) {
-            throw new BadReviewException("request body is not a JSON object; expected an AdmissionReview");
-        }
-        String apiVersion = text(root, "apiVersion", "apiVersion");
+        String apiVersion = envelope.apiVersion;
         if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
             throw new BadReviewException("apiVersion must be " + V1 + " or " + V1BETA1 + ", got "
                     + (apiVersion == null ? "none" : "'" + Messages.clip(apiVersion, 64) + "'"));
         }
-        String kind = text(root, "kind", "kind");
-        if (!"AdmissionReview".equals(kind)) {
+        if (!"AdmissionReview".equals(envelope.kind)) {
             throw new BadReviewException("kind must be AdmissionReview, got "
-                    + (kind == null ? "none" : "'" + Messages.clip(kind, 64) + "'"));
+                    + (envelope.kind == null ? "none" : "'" + Messages.clip(envelope.kind, 64) + "'"));
         }
-        JsonNode request = root.get("request");
-        if (request == null || request.isNull()) {
+        Request request = envelope.request;
+        if (request == null) {
             throw new BadReviewException("request is missing: an AdmissionReview sent to a webhook must carry request");
         }
-        if (!request.isObject()) {
-            throw new BadReviewException("request must be a JSON object");
-        }
-        String uid = text(request, "uid", "request.uid");
-        if (uid == null || uid.isEmpty()) {
+        if (request.uid == null || request.uid.isEmpty()) {
             throw new BadReviewException("request.uid is missing or empty");
         }
-        JsonNode resource = object(request, "resource", "request.resource");
-        String group = resource == null ? null : text(resource, "group", "request.resource.group");
-        String version = resource == null ? null : text(resource, "version", "request.resource.version");
-        String resourceName = resource == null ? null : text(resource, "resource", "request.resource.resource");
-        String subResource = text(request, "subResource", "request.subResource");
-        String operation = text(request, "operation", "request.operation");
-        String namespace = text(request, "namespace", "request.namespace");
-        String name = text(request, "name", "request.name");
-        JsonNode userInfo = object(request, "userInfo", "request.userInfo");
-        String username = userInfo == null ? null : text(userInfo, "username", "request.userInfo.username");
-        JsonNode dryRunNode = request.get("dryRun");
-        if (dryRunNode != null && !dryRunNode.isNull() && !dryRunNode.isBoolean()) {
-            throw new BadReviewException("request.dryRun must be a boolean");
-        }
-        boolean dryRun = dryRunNode != null && dryRunNode.asBoolean(false);
-
-        JsonNode rawObject = request.get("object");
-        AdmissionInput probe = new AdmissionInput(group, version, resourceName, subResource, operation,
-                namespace, name, username, dryRun, null, null);
-        boolean replicaSetUpdate = "apps".equals(group) && "v1".equals(version) && "replicasets".equals(resourceName)
-                && (subResource == null || subResource.isEmpty()) && "UPDATE".equals(operation);
+        AdmissionInput probe = new AdmissionInput(request.group, request.version, request.resource, request.subResource,
+                request.operation, request.namespace, request.name, request.username, request.dryRun, null, null);
+        boolean replicaSetUpdate = "apps".equals(request.group) && "v1".equals(request.version)
+                && "replicasets".equals(request.resource)
+                && (request.subResource == null || request.subResource.isEmpty()) && "UPDATE".equals(request.operation);
+        JsonNode rawObject = request.object == null ? null : request.object.raw();
         if (!replicaSetUpdate) {
-            return new DecodedReview(apiVersion, uid, rawObject, probe);
+            return new DecodedReview(apiVersion, request.uid, rawObject, probe);
         }
-        ReplicaSetView oldObject = replicaSet(request.get("oldObject"), "request.oldObject");
-        ReplicaSetView object = replicaSet(rawObject, "request.object");
-        AdmissionInput input = new AdmissionInput(group, version, resourceName, subResource, operation,
-                namespace, name, username, dryRun, oldObject, object);
-        return new DecodedReview(apiVersion, uid, rawObject, input);
+        ReplicaSetView oldObject = replicaSet(request.oldObject, "request.oldObject");
+        ReplicaSetView object = replicaSet(request.object, "request.object");
+        AdmissionInput input = new AdmissionInput(request.group, request.version, request.resource, request.subResource,
+                request.operation, request.namespace, request.name, request.username, request.dryRun, oldObject, object);
+        return new DecodedReview(apiVersion, request.uid, rawObject, input);
     }
 
-    private static ReplicaSetView replicaSet(JsonNode node, String path) throws BadReviewException {
-        if (node == null || node.isNull()) {
-            throw new BadReviewException(path + " is required for an UPDATE of replicasets");
+    /** The top level of the review, read in one pass; fields may come in any order. */
+    private static final class Envelope {
+        String apiVersion;
+        String kind;
+        Request request;
+    }
+
+    private static final class Request {
+        String uid;
+        String group;
+        String version;
+        String resource;
+        String subResource;
+        String operation;
+        String namespace;
+        String name;
+        String username;
+        boolean dryRun;
+        ObjectParts object;
+        ObjectParts oldObject;
+    }
+
+    /**
+     * What is kept of {@code object}/{@code oldObject}: the metadata exactly as received and
+     * {@code spec.replicas}. The pod template and the status are skipped, never bound.
+     *
+     * @param shape {@code null} when the value is a JSON object, else a description of what it was
+     */
+    private record ObjectParts(String shape, JsonNode metadata, JsonNode spec, JsonNode replicas) {
+        /** The kept parts as a tree: what patches are computed against. */
+        JsonNode raw() {
+            ObjectNode raw = Json.MAPPER.createObjectNode();
+            if (metadata != null) {
+                raw.set("metadata", metadata);
+            }
+            return raw;
         }
-        if (!node.isObject()) {
+    }
+
+    private static Envelope readEnvelope(JsonParser p) throws IOException, BadReviewException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new BadReviewException("request body is not a JSON object; expected an AdmissionReview");
+        }
+        Envelope envelope = new Envelope();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "apiVersion" -> envelope.apiVersion = text(p, "apiVersion");
+                case "kind" -> envelope.kind = text(p, "kind");
+                case "request" -> envelope.request = readRequest(p);
+                default -> p.skipChildren();
+            }
+        }
+        JsonToken trailing = p.nextToken();
+        if (trailing != null) {
+            throw new BadReviewException("request body has more data after the AdmissionReview object"
+                    + location(p.currentTokenLocation()));
+        }
+        return envelope;
+    }
+
+    private static Request readRequest(JsonParser p) throws IOException, BadReviewException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new BadReviewException("request must be a JSON object");
+        }
+        Request r = new Request();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "uid" -> r.uid = text(p, "request.uid");
+                case "resource" -> readResource(p, r);
+                case "subResource" -> r.subResource = text(p, "request.subResource");
+                case "operation" -> r.operation = text(p, "request.operation");
+                case "namespace" -> r.namespace = text(p, "request.namespace");
+                case "name" -> r.name = text(p, "request.name");
+                case "userInfo" -> readUserInfo(p, r);
+                case "dryRun" -> {
+                    JsonToken t = p.currentToken();
+                    if (t != JsonToken.VALUE_NULL && t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                        throw new BadReviewException("request.dryRun must be a boolean");
+                    }
+                    r.dryRun = t == JsonToken.VALUE_TRUE;
+                }
+                case "object" -> r.object = readObject(p);
+                case "oldObject" -> r.oldObject = readObject(p);
+                default -> p.skipChildren();
+            }
+        }
+        return r;
+    }
+
+    private static void readResource(JsonParser p, Request r) throws IOException, BadReviewException {
+        if (!startObject(p, "request.resource")) {
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "group" -> r.group = text(p, "request.resource.group");
+                case "version" -> r.version = text(p, "request.resource.version");
+                case "resource" -> r.resource = text(p, "request.resource.resource");
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static void readUserInfo(JsonParser p, Request r) throws IOException, BadReviewException {
+        if (!startObject(p, "request.userInfo")) {
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if ("username".equals(field)) {
+                r.username = text(p, "request.userInfo.username");
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static ObjectParts readObject(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return new ObjectParts("not an object", null, null, null);
+        }
+        JsonNode metadata = null;
+        JsonNode spec = null;
+        JsonNode replicas = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if ("metadata".equals(field)) {
+                metadata = p.readValueAsTree();
+            } else if ("spec".equals(field) && p.currentToken() == JsonToken.START_OBJECT) {
+                spec = Json.MAPPER.createObjectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String specField = p.currentName();
+                    p.nextToken();
+                    if ("replicas".equals(specField)) {
+                        replicas = p.readValueAsTree();
+                    } else {
+                        p.skipChildren();  // the pod template: never bound
+                    }
+                }
+            } else if ("spec".equals(field)) {
+                spec = p.readValueAsTree();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new ObjectParts(null, metadata, spec, replicas);
+    }
+
+    private static boolean startObject(JsonParser p, String path) throws BadReviewException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return false;
+        }
+        if (t != JsonToken.START_OBJECT) {
             throw new BadReviewException(path + " must be a JSON object");
         }
-        JsonNode metadata = object(node, "metadata", path + ".metadata");
+        return true;
+    }
+
+    private static String text(JsonParser p, String path) throws IOException, BadReviewException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw new BadReviewException(path + " must be a string");
+        }
+        return p.getText();
+    }
+
+    private static ReplicaSetView replicaSet(ObjectParts parts, String path) throws BadReviewException {
+        if (parts == null) {
+            throw new BadReviewException(path + " is required for an UPDATE of replicasets");
+        }
+        if (parts.shape() != null) {
+            throw new BadReviewException(path + " must be a JSON object");
+        }
+        JsonNode metadata = parts.metadata();
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw new BadReviewException(path + ".metadata must be a JSON object");
+        }
         Map<String, String> labels = Map.of();
         Map<String, String> annotations = Map.of();
         boolean controlledByRollout = false;
         String namespace = null;
         String name = null;
         String uid = null;
-        if (metadata != null) {
+        if (metadata != null && metadata.isObject()) {
             namespace = text(metadata, "namespace", path + ".metadata.namespace");
             name = text(metadata, "name", path + ".metadata.name");
             uid = text(metadata, "uid", path + ".metadata.uid");
@@ -119,16 +290,17 @@ public final class ReviewDecoder {
             annotations = stringMap(metadata, "annotations", path + ".metadata.annotations");
             controlledByRollout = controlledByRollout(metadata.get("ownerReferences"), path + ".metadata.ownerReferences");
         }
+        JsonNode spec = parts.spec();
+        if (spec != null && !spec.isNull() && !spec.isObject()) {
+            throw new BadReviewException(path + ".spec must be a JSON object");
+        }
         Integer replicas = null;
-        JsonNode spec = object(node, "spec", path + ".spec");
-        if (spec != null) {
-            JsonNode r = spec.get("replicas");
-            if (r != null && !r.isNull()) {
-                if (!r.isIntegralNumber() || !r.canConvertToInt() || r.intValue() < 0) {
-                    throw new BadReviewException(path + ".spec.replicas must be a non-negative integer");
-                }
-                replicas = r.intValue();
+        JsonNode r = parts.replicas();
+        if (r != null && !r.isNull()) {
+            if (!r.isIntegralNumber() || !r.canConvertToInt() || r.intValue() < 0) {
+                throw new BadReviewException(path + ".spec.replicas must be a non-negative integer");
             }
+            replicas = r.intValue();
         }
         return new ReplicaSetView(namespace, name, uid, labels, annotations, controlledByRollout, replicas);
     }
@@ -188,9 +360,8 @@ public final class ReviewDecoder {
         return node.textValue();
     }
 
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    private static String location(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     /** The first clause of a parser message, without Jackson's source excerpts. */

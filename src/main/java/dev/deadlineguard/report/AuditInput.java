@@ -43,7 +43,10 @@ public final class AuditInput {
     public static Parsed parse(byte[] input) throws UnreadableInput {
         JsonNode root;
         try {
-            root = looksLikeJson(input) ? Json.MAPPER.readTree(input) : YAML.readTree(input);
+            root = looksLikeJson(input)
+                    ? Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(input)
+                    : YAML.readTree(input);
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             throw new UnreadableInput("input is neither JSON nor YAML: " + Messages.clip(message, 200));

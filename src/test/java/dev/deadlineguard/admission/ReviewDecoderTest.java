@@ -33,6 +33,10 @@ class ReviewDecoderTest {
             "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','operation':'UPDATE','resource':{'group':'apps','version':'v1','resource':'replicasets'},'oldObject':{},'object':{'metadata':{'annotations':{'scale-down-deadline':5}}}}}|request.object.metadata.annotations[scale-down-deadline] must be a string",
             "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','operation':'UPDATE','resource':{'group':'apps','version':'v1','resource':'replicasets'},'oldObject':{},'object':{'spec':{'replicas':-1}}}}|request.object.spec.replicas must be a non-negative integer",
             "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','operation':'UPDATE','resource':{'group':'apps','version':'v1','resource':'replicasets'},'oldObject':{'metadata':{'ownerReferences':{}}},'object':{}}}|request.oldObject.metadata.ownerReferences must be a JSON array",
+            "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','operation':'UPDATE','resource':{'group':'apps','version':'v1','resource':'replicasets'},'oldObject':[],'object':{}}}|request.oldObject must be a JSON object",
+            "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','operation':'UPDATE','resource':{'group':'apps','version':'v1','resource':'replicasets'},'oldObject':{'metadata':7},'object':{}}}|request.oldObject.metadata must be a JSON object",
+            "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','operation':'UPDATE','resource':{'group':'apps','version':'v1','resource':'replicasets'},'oldObject':{'spec':'x'},'object':{}}}|request.oldObject.spec must be a JSON object",
+            "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u','resource':'apps'}}|request.resource must be a JSON object",
     })
     void badReviewsSayWhatIsWrong(String body, String message) {
         byte[] bytes = body.equals("\u00ff") ? new byte[] {(byte) 0xff}
@@ -43,9 +47,28 @@ class ReviewDecoderTest {
     }
 
     @Test
+    void fieldsMayComeInAnyOrderAndUnknownOnesAreSkipped() throws Exception {
+        DecodedReview review = ReviewDecoder.decode(("{'request':{'object':{'spec':{'template':{'x':[1,{'y':2}]},'replicas':0},"
+                + "'metadata':{'labels':{'rollouts-pod-template-hash':'h'}},'status':{'replicas':3}},"
+                + "'oldObject':{'metadata':{'annotations':{'scale-down-deadline':'2024-08-01T15:13:36Z'}},'spec':{'replicas':3}},"
+                + "'operation':'UPDATE','extra':{'deep':[[[]]]},'resource':{'resource':'replicasets','group':'apps','version':'v1'},"
+                + "'uid':'u9'},'kind':'AdmissionReview','apiVersion':'admission.k8s.io/v1'}")
+                .replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+        assertThat(review.uid()).isEqualTo("u9");
+        assertThat(review.input().inScope()).isTrue();
+        assertThat(review.input().object().replicas()).isZero();
+        assertThat(review.input().oldObject().replicas()).isEqualTo(3);
+        assertThat(review.input().oldObject().annotations()).containsEntry("scale-down-deadline", "2024-08-01T15:13:36Z");
+    }
+
+    @Test
     void deepNestingIsRejectedNotAStackOverflow() {
-        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        String deep = "{\"apiVersion\":\"admission.k8s.io/v1\",\"skipped\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
         assertThatThrownBy(() -> ReviewDecoder.decode(deep.getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(BadReviewException.class)
+                .hasMessageStartingWith("request body is not acceptable JSON: Document nesting depth (201) exceeds the maximum allowed (200");
+        String deepMetadata = "{\"request\":{\"object\":{\"metadata\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}}}";
+        assertThatThrownBy(() -> ReviewDecoder.decode(deepMetadata.getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(BadReviewException.class)
                 .hasMessageStartingWith("request body is not acceptable JSON: Document nesting depth (201) exceeds the maximum allowed (200");
     }
@@ -83,6 +106,7 @@ class ReviewDecoderTest {
         assertThat(input.object().annotations()).containsExactly(java.util.Map.entry("k", "v"));
         assertThat(input.object().replicas()).isNull();
         assertThat(input.object().effectiveReplicas()).isEqualTo(1);
-        assertThat(review.rawObject().at("/spec/template/spec/containers/0/name").asText()).isEqualTo("c");
+        assertThat(review.rawObject().has("spec")).as("the pod template is skipped, not kept").isFalse();
+        assertThat(review.rawObject().at("/metadata/annotations/k").asText()).isEqualTo("v");
     }
 }
