@@ -14,11 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,10 +63,8 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Judge as of this RFC 3339 time instead of the current time (for reproducible reports).")
     Instant now;
 
-    @Option(names = "--guarded-key", split = ",", paramLabel = "KEY",
-            defaultValue = "scale-down-deadline,argo-rollouts.argoproj.io/scale-down-deadline",
-            description = "Annotation keys that carry a scale-down deadline (default: ${DEFAULT-VALUE}).")
-    List<String> guardedKeys;
+    @CommandLine.Mixin
+    GuardedKeysOption guardedKeys;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,14 +81,8 @@ public final class AuditCommand implements Callable<Integer> {
         if (maxResults < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-results must be at least 1");
         }
-        byte[] input;
-        try {
-            input = read();
-        } catch (NoSuchFileException e) {
-            err.println("error: no such file: " + file);
-            return ExitCodes.FAILURE;
-        } catch (IOException e) {
-            err.println("error: cannot read " + file + ": " + e.getMessage());
+        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err);
+        if (input == null) {
             return ExitCodes.FAILURE;
         }
         AuditInput.Parsed parsed;
@@ -104,7 +92,7 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
-        Map<String, NamespaceReport> reports = Audit.run(parsed, now == null ? Instant.now() : now, grace, guardedKeys, maxResults);
+        Map<String, NamespaceReport> reports = Audit.run(parsed, now == null ? Instant.now() : now, grace, guardedKeys.keys(), maxResults);
 
         ObjectNode list = JsonNodeFactory.instance.objectNode();
         list.put("apiVersion", "v1");
@@ -149,13 +137,4 @@ public final class AuditCommand implements Callable<Integer> {
         return failing ? FINDINGS : ExitCodes.OK;
     }
 
-    private byte[] read() throws IOException {
-        try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_INPUT_BYTES + 1));
-            if (data.length > MAX_INPUT_BYTES) {
-                throw new IOException("larger than " + MAX_INPUT_BYTES + " bytes");
-            }
-            return data;
-        }
-    }
 }

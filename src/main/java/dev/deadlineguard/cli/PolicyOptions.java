@@ -11,10 +11,8 @@ import java.util.Set;
 /** The options of the deadline rules, shared by {@code serve} and {@code review}. */
 public final class PolicyOptions {
 
-    @Option(names = "--guarded-key", split = ",", paramLabel = "KEY",
-            defaultValue = GuardConfig.CONTROLLER_KEY + "," + GuardConfig.DOCUMENTED_KEY,
-            description = "Annotation keys that carry a scale-down deadline (default: ${DEFAULT-VALUE}).")
-    List<String> guardedKeys;
+    @picocli.CommandLine.Mixin
+    GuardedKeysOption guardedKeys;
 
     @Option(names = "--controller-username", split = ",", paramLabel = "USER",
             defaultValue = GuardConfig.DEFAULT_CONTROLLER,
@@ -32,7 +30,7 @@ public final class PolicyOptions {
 
     public GuardConfig toConfig() {
         return new GuardConfig(
-                guardedKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).distinct().toList(),
+                guardedKeys.keys(),
                 trimmed(controllerUsernames),
                 validateMode,
                 trimmed(exemptNamespaces));

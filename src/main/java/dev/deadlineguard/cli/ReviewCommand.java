@@ -15,11 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "review", mixinStandardHelpOptions = true,
@@ -51,18 +47,8 @@ public final class ReviewCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        byte[] body;
-        try {
-            body = read();
-        } catch (NoSuchFileException e) {
-            err.println("error: no such file: " + file);
-            return ExitCodes.FAILURE;
-        } catch (IOException e) {
-            err.println("error: cannot read " + file + ": " + e.getMessage());
-            return ExitCodes.FAILURE;
-        }
+        byte[] body = InputFile.read(file, MAX_INPUT_BYTES, err);
         if (body == null) {
-            err.println("error: " + file + " is larger than " + MAX_INPUT_BYTES + " bytes");
             return ExitCodes.FAILURE;
         }
         AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
@@ -83,13 +69,6 @@ public final class ReviewCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("error: could not print the response: " + e.getMessage());
             return ExitCodes.FAILURE;
-        }
-    }
-
-    private byte[] read() throws IOException {
-        try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
-            byte[] data = in.readNBytes((int) MAX_INPUT_BYTES + 1);
-            return data.length > MAX_INPUT_BYTES ? null : data;
         }
     }
 

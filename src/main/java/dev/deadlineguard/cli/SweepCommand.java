@@ -37,10 +37,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Mixin
     SweepOptions sweep;
 
-    @Option(names = "--guarded-key", split = ",", paramLabel = "KEY",
-            defaultValue = "scale-down-deadline,argo-rollouts.argoproj.io/scale-down-deadline",
-            description = "Annotation keys that carry a scale-down deadline (default: ${DEFAULT-VALUE}).")
-    List<String> guardedKeys;
+    @Mixin
+    GuardedKeysOption guardedKeys;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +52,7 @@ public final class SweepCommand implements Callable<Integer> {
             err.println("error: " + connection.problem());
             return ExitCodes.FAILURE;
         }
-        SweepConfig config = sweep.toConfig(guardedKeys);
+        SweepConfig config = sweep.toConfig(guardedKeys.keys());
         Clock clock = Clock.systemUTC();
         try (var client = connection.client();
              Sweeper sweeper = new Sweeper(client, config, new KubernetesActions(client, clock, SweepOptions.defaultIdentity()),
