@@ -131,7 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (noSweeper) {
             LOG.info("sweeper disabled (--no-sweeper): serving admission only");
         } else if (sweeper != null) {
-            server.addReadinessCheck("sweeper informers synced", sweeper::synced);
+            server.addReadinessCheck("sweeper informers synced", sweeper::readyForAdmission);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -25,6 +25,8 @@ final class SweeperRuntime implements AutoCloseable {
     static final String LEASE_NAME = "deadline-guard-sweeper";
     /** How often changed policy reports are written. */
     static final Duration REPORT_FLUSH = Duration.ofSeconds(10);
+    /** How long /readyz waits for the sweeper's first sync at most. */
+    static final Duration READINESS_WAIT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(SweeperRuntime.class);
 
     private final KubernetesClient client;
@@ -33,6 +35,8 @@ final class SweeperRuntime implements AutoCloseable {
     private final Duration resync;
     private final ReportWriter reports;
     private final AdmissionEvents events;
+    private volatile java.time.Instant started;
+    private volatile boolean gaveUpWaiting;
 
     private SweeperRuntime(KubernetesClient client, Sweeper sweeper, SweeperLeadership leadership, Duration resync,
                            ReportWriter reports, AdmissionEvents events) {
@@ -70,6 +74,7 @@ final class SweeperRuntime implements AutoCloseable {
     }
 
     void start() {
+        started = java.time.Instant.now();
         sweeper.startInformers(resync);
         leadership.start();
         if (reports != null) {
@@ -77,8 +82,26 @@ final class SweeperRuntime implements AutoCloseable {
         }
     }
 
-    boolean synced() {
-        return sweeper.hasSynced();
+    /**
+     * Readiness: wait for the informers' first sync, but not for ever. If they have not synced within
+     * {@link #READINESS_WAIT} (the Rollouts CRD is missing, RBAC is wrong, the API server is slow), the
+     * replica turns ready anyway and says so: admission must not go dark because of the sweeper, which
+     * itself still decides nothing before its caches are complete.
+     */
+    boolean readyForAdmission() {
+        if (sweeper.hasSynced()) {
+            return true;
+        }
+        if (started != null && Duration.between(started, java.time.Instant.now()).compareTo(READINESS_WAIT) > 0) {
+            if (!gaveUpWaiting) {
+                gaveUpWaiting = true;
+                LOG.error("the sweeper's informers have not synced after {}s (is the Argo Rollouts CRD installed, may "
+                        + "the ServiceAccount list ReplicaSets and Rollouts?): serving admission anyway; the sweeper "
+                        + "does nothing until they sync", READINESS_WAIT.toSeconds());
+            }
+            return true;
+        }
+        return false;
     }
 
     @Override
