@@ -8,6 +8,7 @@ import dev.deadlineguard.report.ReportWriter;
 import dev.deadlineguard.sweep.ClusterConnection;
 import dev.deadlineguard.sweep.DecisionListener;
 import dev.deadlineguard.sweep.KubernetesActions;
+import dev.deadlineguard.sweep.ReadinessGate;
 import dev.deadlineguard.sweep.SweepConfig;
 import dev.deadlineguard.sweep.Sweeper;
 import dev.deadlineguard.sweep.SweeperLeadership;
@@ -35,8 +36,7 @@ final class SweeperRuntime implements AutoCloseable {
     private final Duration resync;
     private final ReportWriter reports;
     private final AdmissionEvents events;
-    private volatile java.time.Instant started;
-    private volatile boolean gaveUpWaiting;
+    private final ReadinessGate readiness;
 
     private SweeperRuntime(KubernetesClient client, Sweeper sweeper, SweeperLeadership leadership, Duration resync,
                            ReportWriter reports, AdmissionEvents events) {
@@ -46,6 +46,7 @@ final class SweeperRuntime implements AutoCloseable {
         this.resync = resync;
         this.reports = reports;
         this.events = events;
+        this.readiness = new ReadinessGate(sweeper::hasSynced, Clock.systemUTC(), READINESS_WAIT);
     }
 
     /** Connects to the cluster, or says clearly why not and returns {@code null} (admission keeps serving). */
@@ -74,7 +75,7 @@ final class SweeperRuntime implements AutoCloseable {
     }
 
     void start() {
-        started = java.time.Instant.now();
+        readiness.start();
         sweeper.startInformers(resync);
         leadership.start();
         if (reports != null) {
@@ -82,26 +83,9 @@ final class SweeperRuntime implements AutoCloseable {
         }
     }
 
-    /**
-     * Readiness: wait for the informers' first sync, but not for ever. If they have not synced within
-     * {@link #READINESS_WAIT} (the Rollouts CRD is missing, RBAC is wrong, the API server is slow), the
-     * replica turns ready anyway and says so: admission must not go dark because of the sweeper, which
-     * itself still decides nothing before its caches are complete.
-     */
+    /** Readiness: the informers' first sync, waited for {@link #READINESS_WAIT} at most. */
     boolean readyForAdmission() {
-        if (sweeper.hasSynced()) {
-            return true;
-        }
-        if (started != null && Duration.between(started, java.time.Instant.now()).compareTo(READINESS_WAIT) > 0) {
-            if (!gaveUpWaiting) {
-                gaveUpWaiting = true;
-                LOG.error("the sweeper's informers have not synced after {}s (is the Argo Rollouts CRD installed, may "
-                        + "the ServiceAccount list ReplicaSets and Rollouts?): serving admission anyway; the sweeper "
-                        + "does nothing until they sync", READINESS_WAIT.toSeconds());
-            }
-            return true;
-        }
-        return false;
+        return readiness.getAsBoolean();
     }
 
     @Override
