@@ -53,7 +53,7 @@ final class AdmissionHandler implements Handler {
         String contentType = ctx.req().getContentType();
         if (!isJson(contentType)) {
             reject(ctx, 415, "Content-Type must be application/json, got "
-                    + (contentType == null ? "none" : "'" + contentType + "'"));
+                    + (contentType == null ? "none" : "'" + dev.deadlineguard.admission.Messages.clip(contentType, 100) + "'"));
             return;
         }
         long declared = ctx.req().getContentLengthLong();

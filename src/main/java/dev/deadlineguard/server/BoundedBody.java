@@ -12,6 +12,14 @@ final class BoundedBody {
 
     /** The body, or {@code null} when it is longer than {@code limit} bytes (reading stops there). */
     static byte[] read(InputStream in, long declaredLength, long limit) throws IOException {
+        if (declaredLength >= 0 && declaredLength <= limit) {
+            // Content-Length known and within the limit: read exactly that, in as few calls as the data allows.
+            byte[] body = in.readNBytes((int) declaredLength);
+            if (body.length < declaredLength) {
+                throw new java.io.EOFException("request body ended after " + body.length + " of " + declaredLength + " bytes");
+            }
+            return body;
+        }
         int initial = (int) Math.min(Math.max(declaredLength, 8 * 1024), limit + 1);
         ByteArrayOutputStream out = new ByteArrayOutputStream(initial);
         byte[] buffer = new byte[16 * 1024];
