@@ -1,23 +1,18 @@
 package dev.deadlineguard.report;
 
 import dev.deadlineguard.admission.Endpoint;
+import dev.deadlineguard.events.ReplicaSetEvents;
 import dev.deadlineguard.admission.Messages;
 import dev.deadlineguard.admission.ReviewObserver;
 import dev.deadlineguard.admission.ReviewResult;
 import dev.deadlineguard.policy.AdmissionInput;
 import dev.deadlineguard.policy.KeyFinding;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,19 +25,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AdmissionEvents.class);
     static final int QUEUE = 1000;
 
-    private final KubernetesClient client;
-    private final Clock clock;
-    private final String instance;
+    private final ReplicaSetEvents recorder;
     private final ThreadPoolExecutor executor;
     private final Counter events;
 
     public AdmissionEvents(KubernetesClient client, Clock clock, String instance, PrometheusRegistry registry) {
-        this.client = client;
-        this.clock = clock;
-        this.instance = instance;
+        this.recorder = new ReplicaSetEvents(client, clock, instance);
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "admission-events");
             t.setDaemon(true);
@@ -75,7 +65,8 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
             case ReviewResult.DENY -> Messages.denied(input.displayName(), first, result.decision().violations().size() - 1);
             default -> Messages.wouldDeny(input.displayName(), first);
         };
-        Event event = event(input, type, reason, message);
+        String uid = input.object() != null ? input.object().uid() : null;
+        Event event = recorder.build(input.namespace(), input.name(), uid, null, type, reason, message);
         try {
             executor.execute(() -> record(event));
         } catch (RejectedExecutionException e) {
@@ -83,30 +74,8 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
         }
     }
 
-    private Event event(AdmissionInput input, String type, String reason, String message) {
-        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        String uid = input.object() != null ? input.object().uid() : null;
-        return new EventBuilder()
-                .withNewMetadata().withNamespace(input.namespace())
-                .withName(input.name() + "." + Long.toHexString(System.nanoTime())).endMetadata()
-                .withNewInvolvedObject().withApiVersion("apps/v1").withKind("ReplicaSet")
-                .withNamespace(input.namespace()).withName(input.name()).withUid(uid).endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(message)
-                .withNewSource().withComponent("deadline-guard").endSource()
-                .withReportingComponent("deadline-guard").withReportingInstance(instance).withAction(reason)
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .build();
-    }
-
     private void record(Event event) {
-        try {
-            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-            events.labelValues("recorded").inc();
-        } catch (KubernetesClientException e) {
-            events.labelValues("failed").inc();
-            LOG.warn("could not record event {} on ReplicaSet {}/{}: HTTP {}", event.getReason(),
-                    event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), e.getCode());
-        }
+        events.labelValues(recorder.record(event) ? "recorded" : "failed").inc();
     }
 
     @Override

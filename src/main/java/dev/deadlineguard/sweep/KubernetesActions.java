@@ -1,7 +1,5 @@
 package dev.deadlineguard.sweep;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,8 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.deadlineguard.events.ReplicaSetEvents;
+
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +18,13 @@ import java.util.Map;
 public final class KubernetesActions implements ClusterActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesActions.class);
-    static final String COMPONENT = "deadline-guard";
 
     private final KubernetesClient client;
-    private final Clock clock;
-    private final String instance;
+    private final ReplicaSetEvents events;
 
     public KubernetesActions(KubernetesClient client, Clock clock, String instance) {
         this.client = client;
-        this.clock = clock;
-        this.instance = instance;
+        this.events = new ReplicaSetEvents(client, clock, instance);
     }
 
     @Override
@@ -71,34 +67,8 @@ public final class KubernetesActions implements ClusterActions {
 
     @Override
     public void event(ReplicaSet rs, String type, String reason, String message) {
-        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        Event event = new EventBuilder()
-                .withNewMetadata()
-                .withNamespace(rs.getMetadata().getNamespace())
-                .withName(rs.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
-                .endMetadata()
-                .withNewInvolvedObject()
-                .withApiVersion("apps/v1").withKind("ReplicaSet")
-                .withNamespace(rs.getMetadata().getNamespace()).withName(rs.getMetadata().getName())
-                .withUid(rs.getMetadata().getUid()).withResourceVersion(rs.getMetadata().getResourceVersion())
-                .endInvolvedObject()
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message)
-                .withNewSource().withComponent(COMPONENT).endSource()
-                .withReportingComponent(COMPONENT)
-                .withReportingInstance(instance)
-                .withAction(reason)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withCount(1)
-                .build();
-        try {
-            client.v1().events().inNamespace(rs.getMetadata().getNamespace()).resource(event).create();
-        } catch (KubernetesClientException e) {
-            LOG.warn("could not record event {} on ReplicaSet {}/{}: HTTP {}", reason, rs.getMetadata().getNamespace(),
-                    rs.getMetadata().getName(), e.getCode());
-        }
+        events.record(events.build(rs.getMetadata().getNamespace(), rs.getMetadata().getName(), rs.getMetadata().getUid(),
+                rs.getMetadata().getResourceVersion(), type, reason, message));
     }
 
     private static Map<String, String> annotations(ReplicaSet rs) {
