@@ -105,15 +105,25 @@ class BadInputTest {
         assertThat(response.body()).isEqualTo(status(400, "BadRequest", "request.uid is missing or empty"));
     }
 
+    /**
+     * The server answers from the headers, before any of the body is read. (Sending the body with a
+     * client that only reads after writing races with the server closing the connection, so the test
+     * sends the headers alone, as a slow client would.)
+     */
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void declaredBodyOverTheLimitIs413() throws Exception {
-        byte[] big = new byte[(int) LIMIT + 1];
-        Arrays.fill(big, (byte) ' ');
-        HttpResponse<String> response = client.postJson("/mutate", big);
+        try (SSLSocket socket = (SSLSocket) certs.clientContext().getSocketFactory().createSocket("localhost", server.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (LIMIT + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String response = readAll(socket.getInputStream());
 
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).isEqualTo(status(413, "RequestEntityTooLarge",
-                "request body of " + (LIMIT + 1) + " bytes is over the limit of " + LIMIT + " bytes"));
+            assertThat(response).startsWith("HTTP/1.1 413 ");
+            assertThat(response).endsWith(status(413, "RequestEntityTooLarge",
+                    "request body of " + (LIMIT + 1) + " bytes is over the limit of " + LIMIT + " bytes"));
+        }
     }
 
     @Test
