@@ -43,16 +43,17 @@ public final class SweeperLeadership implements AutoCloseable {
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(
                         () -> {
+                            // Start sweeping before saying so: whoever sees isLeading() sees a running worker.
+                            sweeper.startWorker();
                             leading = true;
                             metrics.leader(true);
                             LOG.info("{} holds lease {}/{}: sweeping", identity, leaseNamespace, leaseName);
-                            sweeper.startWorker();
                         },
                         () -> {
+                            sweeper.stopWorker();
                             leading = false;
                             metrics.leader(false);
                             LOG.info("{} lost lease {}/{}: no longer sweeping", identity, leaseNamespace, leaseName);
-                            sweeper.stopWorker();
                         },
                         leader -> LOG.info("sweeper leader is now {}", leader)))
                 .build()).build();
