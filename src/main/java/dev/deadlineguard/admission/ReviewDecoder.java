@@ -65,11 +65,8 @@ public final class ReviewDecoder {
         }
         AdmissionInput probe = new AdmissionInput(request.group, request.version, request.resource, request.subResource,
                 request.operation, request.namespace, request.name, request.username, request.dryRun, null, null);
-        boolean replicaSetUpdate = "apps".equals(request.group) && "v1".equals(request.version)
-                && "replicasets".equals(request.resource)
-                && (request.subResource == null || request.subResource.isEmpty()) && "UPDATE".equals(request.operation);
         JsonNode rawObject = request.object == null ? null : request.object.raw();
-        if (!replicaSetUpdate) {
+        if (!probe.isReplicaSetUpdate()) {
             return new DecodedReview(apiVersion, request.uid, rawObject, probe);
         }
         ReplicaSetView oldObject = replicaSet(request.oldObject, "request.oldObject");

@@ -19,15 +19,18 @@ public record AdmissionInput(
         ReplicaSetView oldObject,
         ReplicaSetView object) {
 
-    /** Only updates of the main {@code apps/v1 replicasets} resource are judged. */
-    public boolean inScope() {
+    /** An update of the main {@code apps/v1 replicasets} resource (not a subresource). */
+    public boolean isReplicaSetUpdate() {
         return "apps".equals(group)
                 && "v1".equals(version)
                 && "replicasets".equals(resource)
                 && (subResource == null || subResource.isEmpty())
-                && "UPDATE".equals(operation)
-                && oldObject != null
-                && object != null;
+                && "UPDATE".equals(operation);
+    }
+
+    /** Only replica set updates that carry both objects are judged. */
+    public boolean inScope() {
+        return isReplicaSetUpdate() && oldObject != null && object != null;
     }
 
     /** A human-readable {@code namespace/name} of the ReplicaSet under review. */

@@ -17,15 +17,9 @@ public final class DeadlineRules {
 
     /** Both rules' results for one Argo-managed ReplicaSet. */
     public static List<Finding> evaluate(ReplicaSetState rs, Instant now, Duration grace, List<String> guardedKeys) {
-        String key = guardedKeys.get(0);
-        DeadlineValue value = DeadlineValue.absent();
-        for (String candidate : guardedKeys) {
-            if (rs.annotations().containsKey(candidate)) {
-                key = candidate;
-                value = DeadlineValue.of(rs.annotations().get(candidate));
-                break;
-            }
-        }
+        ReplicaSetState.GuardedDeadline guarded = rs.guardedDeadline(guardedKeys);
+        String key = guarded.key() == null ? guardedKeys.get(0) : guarded.key();
+        DeadlineValue value = guarded.value();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("key", key);
         props.put("value", value.isAbsent() ? "" : value.raw());

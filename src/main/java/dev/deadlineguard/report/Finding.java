@@ -17,11 +17,6 @@ public record Finding(String namespace, String name, String uid, ReportRule rule
         properties = new TreeMap<>(properties);
     }
 
-    /** The same finding at another time; equal content otherwise. */
-    public Finding at(Instant time) {
-        return new Finding(namespace, name, uid, rule, result, message, properties, time);
-    }
-
     /** Equal in everything but the timestamp. */
     public boolean sameContent(Finding other) {
         return other != null && namespace.equals(other.namespace) && name.equals(other.name)

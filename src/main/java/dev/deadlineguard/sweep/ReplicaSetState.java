@@ -23,6 +23,22 @@ public record ReplicaSetState(String namespace, String name, String uid, String 
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }
 
+    /**
+     * The deadline under the first guarded key the ReplicaSet carries; {@code key} is {@code null} and
+     * the value absent when it carries none.
+     */
+    public record GuardedDeadline(String key, dev.deadlineguard.policy.DeadlineValue value) {
+    }
+
+    public GuardedDeadline guardedDeadline(java.util.List<String> guardedKeys) {
+        for (String candidate : guardedKeys) {
+            if (annotations.containsKey(candidate)) {
+                return new GuardedDeadline(candidate, dev.deadlineguard.policy.DeadlineValue.of(annotations.get(candidate)));
+            }
+        }
+        return new GuardedDeadline(null, dev.deadlineguard.policy.DeadlineValue.absent());
+    }
+
     public String key() {
         return namespace + "/" + name;
     }

@@ -35,15 +35,9 @@ public final class SweepPolicy {
         if (rs.replicas() == 0) {
             return new SweepDecision.Skip(SkipReason.ALREADY_SCALED_DOWN, null);
         }
-        String key = null;
-        DeadlineValue value = DeadlineValue.absent();
-        for (String candidate : config.guardedKeys()) {
-            if (rs.annotations().containsKey(candidate)) {
-                key = candidate;
-                value = DeadlineValue.of(rs.annotations().get(candidate));
-                break;
-            }
-        }
+        ReplicaSetState.GuardedDeadline guarded = rs.guardedDeadline(config.guardedKeys());
+        String key = guarded.key();
+        DeadlineValue value = guarded.value();
         if (key == null) {
             return new SweepDecision.Skip(SkipReason.NO_DEADLINE, null);
         }
