@@ -1,13 +1,16 @@
 package dev.deadlineguard.cli;
 
 import dev.deadlineguard.admission.AdmissionReviewer;
+import dev.deadlineguard.cluster.Backoff;
 import dev.deadlineguard.metrics.MetricsRegistry;
 import dev.deadlineguard.server.AdmissionServer;
+import dev.deadlineguard.server.Readiness;
 import dev.deadlineguard.server.ServerSettings;
 import dev.deadlineguard.tls.CertificateFiles;
 import dev.deadlineguard.tls.CertificateReloader;
 import dev.deadlineguard.tls.KeyStores;
 import dev.deadlineguard.tls.ServingCertificates;
+import dev.deadlineguard.sweep.SweeperLeadership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -122,23 +125,28 @@ public final class ServeCommand implements Callable<Integer> {
         ServerSettings settings = new ServerSettings(host, port, files, maxRequestBytes,
                 ServerSettings.DEFAULT_IDLE_TIMEOUT, shutdownGrace, clientCaFile);
         AdmissionReviewer reviewer = new AdmissionReviewer(policy.toConfig());
-        SweeperRuntime sweeper = noSweeper ? null : SweeperRuntime.connect(sweep.toConfig(reviewer.config().guardedKeys()),
-                metrics, clock, leaseNamespace, leaderIdentity == null ? SweepOptions.defaultIdentity() : leaderIdentity,
-                sweep.resync, sweep.reportFormats(), sweep.maxReportResults);
-        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics,
-                sweeper == null ? dev.deadlineguard.admission.ReviewObserver.NONE : sweeper.admissionEvents());
+        SweeperRuntime sweeper = noSweeper
+                ? SweeperRuntime.disabled("--no-sweeper")
+                : SweeperRuntime.create(new SweeperRuntime.Settings(sweep.toConfig(reviewer.config().guardedKeys()),
+                        leaseNamespace, leaderIdentity == null ? SweepOptions.defaultIdentity() : leaderIdentity,
+                        sweep.resync, sweep.reportFormats(), sweep.maxReportResults, Backoff.CONNECT,
+                        SweeperLeadership.Timings.DEFAULT), metrics, clock, System.getenv());
+        AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics, sweeper.admissionEvents());
         running.set(server);
+        server.readiness().require("tls-certificate", () -> {
+            java.time.Instant notAfter = certificates.current().leaf().getNotAfter().toInstant();
+            return notAfter.isAfter(clock.instant())
+                    ? Readiness.Result.ok("expires " + notAfter)
+                    : Readiness.Result.failed("the serving certificate expired at " + notAfter);
+        });
+        sweeper.describeTo(server.readiness());
         if (noSweeper) {
             LOG.info("sweeper disabled (--no-sweeper): serving admission only");
-        } else if (sweeper != null) {
-            server.addReadinessCheck("sweeper informers synced", sweeper::readyForAdmission);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.beginShutdown();
-            if (sweeper != null) {
-                sweeper.close();  // releases the lease at once, so another replica sweeps
-            }
+            sweeper.close();  // releases the lease at once, so another replica sweeps
             try {
                 Thread.sleep(shutdownDelay.toMillis());  // endpoint propagation: nothing to poll for here
             } catch (InterruptedException e) {
@@ -150,9 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
         }, "shutdown"));
         server.start();
         certificates.start(certReloadInterval);
-        if (sweeper != null) {
-            sweeper.start();
-        }
+        sweeper.start();  // in the background: admission is already answering
         LOG.info("guarding annotation keys {}; validate mode {}; certificate {} (expires {}, checked every {}s){}",
                 reviewer.config().guardedKeys(), reviewer.config().validateMode().name().toLowerCase(),
                 files.certificate(), serving.leaf().getNotAfter().toInstant(), certReloadInterval.toSeconds(),

@@ -1,7 +1,7 @@
 package dev.deadlineguard.cli;
 
 import dev.deadlineguard.metrics.MetricsRegistry;
-import dev.deadlineguard.sweep.ClusterConnection;
+import dev.deadlineguard.cluster.ClusterConnection;
 import dev.deadlineguard.sweep.DecisionListener;
 import dev.deadlineguard.sweep.KubernetesActions;
 import dev.deadlineguard.sweep.SweepConfig;
@@ -59,7 +59,7 @@ public final class SweepCommand implements Callable<Integer> {
                      clock, new MetricsRegistry(false).sweep(), DecisionListener.NONE)) {
             sweeper.startInformers(Duration.ZERO);
             long deadline = System.nanoTime() + syncTimeout.toNanos();
-            while (!sweeper.hasSynced()) {
+            while (!sweeper.cacheCurrent()) {
                 if (System.nanoTime() > deadline) {
                     err.println("error: the ReplicaSet and Rollout informers did not sync within " + syncTimeout.toSeconds()
                             + "s; nothing was changed");

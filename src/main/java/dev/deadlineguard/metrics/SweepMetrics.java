@@ -11,6 +11,7 @@ public final class SweepMetrics {
     private final Gauge queueSize;
     private final Gauge leader;
     private final Gauge synced;
+    private final Gauge connected;
     private final Counter due;
     private final Counter actions;
     private final Counter skipped;
@@ -25,7 +26,13 @@ public final class SweepMetrics {
         leader = Gauge.builder().name("deadline_guard_sweeper_leader")
                 .help("1 while this replica holds the sweeper lease").register(registry);
         synced = Gauge.builder().name("deadline_guard_sweeper_informers_synced")
-                .help("1 once the ReplicaSet and Rollout informers have synced").register(registry);
+                .help("1 while the ReplicaSet and Rollout informers have synced and are watching (0 during an outage)").register(registry);
+        connected = Gauge.builder().name("deadline_guard_sweeper_connected")
+                .help("1 while the sweeper reaches the API server (0 before the first contact and during an outage)")
+                .register(registry);
+        connected.set(0);
+        synced.set(0);
+        leader.set(0);
         due = Counter.builder().name("deadline_guard_sweeper_due_total")
                 .help("ReplicaSets found overdue or stuck, by problem").labelNames("problem").register(registry);
         actions = Counter.builder().name("deadline_guard_sweeper_actions_total")
@@ -53,6 +60,10 @@ public final class SweepMetrics {
 
     public void synced(boolean isSynced) {
         synced.set(isSynced ? 1 : 0);
+    }
+
+    public void connected(boolean isConnected) {
+        connected.set(isConnected ? 1 : 0);
     }
 
     public void due(String problem) {

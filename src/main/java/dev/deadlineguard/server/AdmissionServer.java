@@ -19,10 +19,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 /**
  * The HTTPS server: {@code /mutate}, {@code /validate}, {@code /healthz}, {@code /readyz} and
@@ -37,7 +34,8 @@ public final class AdmissionServer implements AutoCloseable {
     private final Javalin app;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final Readiness readiness = new Readiness();
 
     public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
                            MetricsRegistry metrics) {
@@ -49,6 +47,10 @@ public final class AdmissionServer implements AutoCloseable {
                            MetricsRegistry metrics, ReviewObserver observer) {
         this.settings = settings;
         this.ssl = sslContextFactory(serving, settings.clientCaFile());
+        readiness.require("shutdown", () -> draining.get() || stopping.get()
+                ? Readiness.Result.failed("shutting down") : Readiness.Result.ok());
+        readiness.require("server", () -> started.get()
+                ? Readiness.Result.ok("accepting on port " + port()) : Readiness.Result.failed("not started"));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -97,13 +99,17 @@ public final class AdmissionServer implements AutoCloseable {
         }
     }
 
-    /** Adds a named condition that must hold for {@code /readyz} to answer 200. */
-    public void addReadinessCheck(String name, BooleanSupplier check) {
-        readinessChecks.put(name, check);
+    /**
+     * The checks behind {@code /readyz}: add required ones (the certificate) and informational ones (the
+     * sweeper) before or after start.
+     */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public AdmissionServer start() {
         app.start();
+        started.set(true);
         LOG.info("serving admission reviews over HTTPS on {}:{}", settings.host(), port());
         return this;
     }
@@ -136,17 +142,14 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     private void readyz(Context ctx) {
-        if (stopping.get() || draining.get()) {
-            json(ctx, 503, "shutting down");
-            return;
+        Readiness.Report report = readiness.evaluate();
+        if (ctx.queryParamMap().containsKey("verbose")) {
+            ctx.status(report.ready() ? 200 : 503).contentType("text/plain").result(report.verbose());
+        } else if (report.ready()) {
+            ctx.contentType("text/plain").result("ok\n");
+        } else {
+            json(ctx, 503, "not ready: " + report.firstFailure());
         }
-        for (Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
-            if (!check.getValue().getAsBoolean()) {
-                json(ctx, 503, "not ready: " + check.getKey());
-                return;
-            }
-        }
-        ctx.contentType("text/plain").result("ok\n");
     }
 
     private static void methodNotAllowed(Context ctx, String allowed) {

@@ -86,7 +86,7 @@ public final class SweeperBenchmark {
                 Clock.systemUTC(), new MetricsRegistry(false).sweep(), DecisionListener.NONE);
         long syncStart = System.nanoTime();
         sweeper.startInformers(Duration.ZERO);
-        while (!sweeper.hasSynced()) {
+        while (!sweeper.cacheCurrent()) {
             Thread.sleep(5);
         }
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;

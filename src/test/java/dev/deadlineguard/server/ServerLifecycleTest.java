@@ -103,20 +103,32 @@ class ServerLifecycleTest {
         java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean(false);
         try (AdmissionServer server = new AdmissionServer(TestServers.settings(certs, ServerSettings.DEFAULT_MAX_REQUEST_BYTES),
                 certs.serving(), new AdmissionReviewer(GuardConfig.defaults()), new MetricsRegistry(false))) {
-            server.addReadinessCheck("informers synced", synced::get);
+            server.readiness().require("certificate", () -> synced.get()
+                    ? Readiness.Result.ok("expires soon") : Readiness.Result.failed("not loaded"));
+            server.readiness().inform("sweeper-synced", () -> Readiness.Result.failed("listing rollouts.argoproj.io: 404"));
             server.start();
             TlsClient client = new TlsClient(certs.clientContext(), server.port());
 
             HttpResponse<String> notReady = client.send("GET", "/readyz");
             assertThat(notReady.statusCode()).isEqualTo(503);
-            assertThat(notReady.body()).isEqualTo(BadInputTest.status(503, "ServiceUnavailable", "not ready: informers synced"));
+            assertThat(notReady.body()).isEqualTo(BadInputTest.status(503, "ServiceUnavailable", "not ready: certificate: not loaded"));
+            HttpResponse<String> notReadyVerbose = client.send("GET", "/readyz?verbose");
+            assertThat(notReadyVerbose.statusCode()).isEqualTo(503);
+            assertThat(notReadyVerbose.body()).isEqualTo("[+]shutdown ok\n[+]server ok: accepting on port " + server.port()
+                    + "\n[-]certificate failed: not loaded\n"
+                    + "[-]sweeper-synced failed: listing rollouts.argoproj.io: 404 (informational)\nreadyz check failed\n");
             synced.set(true);
-            assertThat(client.send("GET", "/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = client.send("GET", "/readyz");
+            assertThat(ready.statusCode()).as("an informational check never makes the replica unready").isEqualTo(200);
+            assertThat(ready.body()).isEqualTo("ok\n");
+            assertThat(client.send("GET", "/readyz?verbose").body()).isEqualTo("[+]shutdown ok\n[+]server ok: accepting on port "
+                    + server.port() + "\n[+]certificate ok: expires soon\n"
+                    + "[-]sweeper-synced failed: listing rollouts.argoproj.io: 404 (informational)\nreadyz check passed\n");
 
             server.beginShutdown();
             HttpResponse<String> draining = client.send("GET", "/readyz");
             assertThat(draining.statusCode()).isEqualTo(503);
-            assertThat(draining.body()).isEqualTo(BadInputTest.status(503, "ServiceUnavailable", "shutting down"));
+            assertThat(draining.body()).isEqualTo(BadInputTest.status(503, "ServiceUnavailable", "not ready: shutdown: shutting down"));
             assertThat(client.postJson("/mutate", Samples.bytes("04-blanked")).statusCode()).as("still answering reviews").isEqualTo(200);
         }
     }

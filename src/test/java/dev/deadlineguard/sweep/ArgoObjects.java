@@ -10,16 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Rollouts and ReplicaSets shaped as Argo Rollouts writes them. */
-final class ArgoObjects {
+public final class ArgoObjects {
 
-    static final String NS = "shop";
-    static final String ROLLOUT = "checkout";
-    static final String KEY = "scale-down-deadline";
+    public static final String NS = "shop";
+    public static final String ROLLOUT = "checkout";
+    public static final String KEY = "scale-down-deadline";
 
     private ArgoObjects() {
     }
 
-    static ReplicaSet replicaSet(String hash, long revision, int replicas, Map<String, String> extraAnnotations) {
+    public static ReplicaSet replicaSet(String hash, long revision, int replicas, Map<String, String> extraAnnotations) {
         Map<String, String> annotations = new HashMap<>();
         annotations.put("rollout.argoproj.io/revision", Long.toString(revision));
         annotations.put("rollout.argoproj.io/desired-replicas", "3");
@@ -45,16 +45,16 @@ final class ArgoObjects {
                 .build();
     }
 
-    static ReplicaSet withDeadline(String hash, long revision, int replicas, String deadline) {
+    public static ReplicaSet withDeadline(String hash, long revision, int replicas, String deadline) {
         return replicaSet(hash, revision, replicas, deadline == null ? Map.of() : Map.of(KEY, deadline));
     }
 
     /** A Rollout whose status is current (observedGeneration == generation) with the given status fields. */
-    static GenericKubernetesResource rollout(Map<String, Object> status, Map<String, Object> strategy) {
+    public static GenericKubernetesResource rollout(Map<String, Object> status, Map<String, Object> strategy) {
         return rollout(status, strategy, 1L, "1");
     }
 
-    static GenericKubernetesResource rollout(Map<String, Object> status, Map<String, Object> strategy, long generation,
+    public static GenericKubernetesResource rollout(Map<String, Object> status, Map<String, Object> strategy, long generation,
                                              String observedGeneration) {
         Map<String, Object> fullStatus = new LinkedHashMap<>(status);
         fullStatus.put("observedGeneration", observedGeneration);
@@ -67,11 +67,11 @@ final class ArgoObjects {
         return rollout;
     }
 
-    static Map<String, Object> canary() {
+    public static Map<String, Object> canary() {
         return Map.of("canary", Map.of("steps", java.util.List.of(Map.of("setWeight", 20))));
     }
 
-    static Map<String, Object> blueGreen(int scaleDownDelaySeconds) {
+    public static Map<String, Object> blueGreen(int scaleDownDelaySeconds) {
         return Map.of("blueGreen", Map.of("activeService", "checkout", "scaleDownDelaySeconds", scaleDownDelaySeconds));
     }
 }

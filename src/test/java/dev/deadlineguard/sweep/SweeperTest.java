@@ -49,7 +49,7 @@ class SweeperTest {
                 Duration.ofSeconds(30), List.of(), Duration.ofSeconds(30));
         sweeper = new Sweeper(client, config, actions, clock, metrics.sweep(), DecisionListener.NONE);
         sweeper.startInformers(Duration.ZERO);
-        Eventually.until("informers synced", TIMEOUT, sweeper::hasSynced);
+        Eventually.until("informers synced", TIMEOUT, sweeper::cacheCurrent);
         return sweeper;
     }
 
@@ -94,13 +94,7 @@ class SweeperTest {
     }
 
     ReplicaSet cacheLookup(String key) {
-        try {
-            java.lang.reflect.Method m = Sweeper.class.getDeclaredMethod("cachedReplicaSet", String.class);
-            m.setAccessible(true);
-            return (ReplicaSet) m.invoke(sweeper, key);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return sweeper.cache().replicaSet(key);
     }
 
     String metricsText() {

@@ -1,0 +1,242 @@
+package dev.deadlineguard.sweep;
+
+import dev.deadlineguard.cluster.ConnectionProblem;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sweeper's view of the cluster: informers for Argo-managed ReplicaSets (label
+ * {@code rollouts-pod-template-hash}) and for Rollouts, one pair per watched namespace, with an index
+ * from a Rollout to its ReplicaSets. The informers list again after {@code 410 Gone} and reconnect with
+ * backoff on their own; an informer whose first list fails (the API server is down, the Rollout CRD is
+ * not installed yet, RBAC is missing) keeps retrying instead of giving up. {@link #current()} holds only
+ * while every informer has listed once and is watching now, so nothing is decided on a cache that missed
+ * events.
+ */
+public final class ReplicaSetCache implements AutoCloseable {
+
+    /** Hears changes of the cache, on the informers' thread. */
+    public interface Listener {
+        /** A ReplicaSet was added or changed, or its Rollout changed: it needs a decision. */
+        void changed(String key);
+
+        void removed(String namespace, String name);
+    }
+
+    static final String ROLLOUT_INDEX = "rollout";
+
+    private final KubernetesClient client;
+    private final List<String> namespaces;
+    private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> rollouts = new ArrayList<>();
+    /** The last failure of each informer's list or watch, by what it lists; cleared when it watches again. */
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    /** Each informer by what it lists, to clear its failure once it watches again. */
+    private final Map<String, SharedIndexInformer<?>> byName = new ConcurrentHashMap<>();
+
+    private record Failure(String text, boolean unreachable) {
+    }
+    private volatile boolean closed;
+
+    /** @param namespaces the namespaces to watch, or empty for all */
+    public ReplicaSetCache(KubernetesClient client, List<String> namespaces) {
+        this.client = client;
+        this.namespaces = List.copyOf(namespaces);
+    }
+
+    public synchronized void start(Duration resync, Listener listener) {
+        if (!replicaSets.isEmpty()) {
+            return;
+        }
+        List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
+        for (String ns : scopes) {
+            String where = ns == null ? "" : " in " + ns;
+            SharedIndexInformer<ReplicaSet> rs = (ns == null
+                    ? client.apps().replicaSets().inAnyNamespace().withLabel(ReplicaSetState.HASH_LABEL)
+                    : client.apps().replicaSets().inNamespace(ns).withLabel(ReplicaSetState.HASH_LABEL))
+                    .runnableInformer(resync.toMillis());
+            rs.addIndexers(Map.of(ROLLOUT_INDEX, r -> {
+                String owner = ReplicaSetState.of(r).rolloutName();
+                return owner == null ? List.of() : List.of(r.getMetadata().getNamespace() + "/" + owner);
+            }));
+            rs.exceptionHandler(retryForever("replicasets.apps" + where));
+            byName.put("replicasets.apps" + where, rs);
+            rs.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(ReplicaSet obj) {
+                    listener.changed(key(obj));
+                }
+
+                @Override
+                public void onUpdate(ReplicaSet oldObj, ReplicaSet newObj) {
+                    listener.changed(key(newObj));
+                }
+
+                @Override
+                public void onDelete(ReplicaSet obj, boolean deletedFinalStateUnknown) {
+                    listener.removed(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+                }
+            });
+            SharedIndexInformer<GenericKubernetesResource> ro = (ns == null
+                    ? client.genericKubernetesResources(RolloutResources.ROLLOUTS).inAnyNamespace()
+                    : client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns))
+                    .runnableInformer(resync.toMillis());
+            ro.exceptionHandler(retryForever("rollouts.argoproj.io" + where));
+            byName.put("rollouts.argoproj.io" + where, ro);
+            ro.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(GenericKubernetesResource obj) {
+                    replicaSetsOf(obj).forEach(listener::changed);
+                }
+
+                @Override
+                public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                    replicaSetsOf(newObj).forEach(listener::changed);
+                }
+
+                @Override
+                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                    replicaSetsOf(obj).forEach(listener::changed);
+                }
+            });
+            replicaSets.add(rs);
+            rollouts.add(ro);
+        }
+        replicaSets.forEach(SharedIndexInformer::start);
+        rollouts.forEach(SharedIndexInformer::start);
+    }
+
+    /**
+     * Every informer retries, whatever failed: controller-runtime's reflectors do the same. The failure is
+     * remembered in words for {@link #problem()}, the log and {@code /readyz?verbose}.
+     */
+    private io.fabric8.kubernetes.client.informers.ExceptionHandler retryForever(String what) {
+        return (started, failure) -> {
+            if (closed) {
+                return false;
+            }
+            String text = ConnectionProblem.describe(failure);
+            if (what.startsWith("rollouts") && text.startsWith("not found (404)")) {
+                text += " (is the Argo Rollouts CRD installed?)";
+            }
+            failures.put(what, new Failure((started ? "watching " : "listing ") + what + ": " + text,
+                    ConnectionProblem.unreachable(failure)));
+            return true;
+        };
+    }
+
+    /** Every informer has listed everything once. */
+    public boolean hasSynced() {
+        return !replicaSets.isEmpty()
+                && replicaSets.stream().allMatch(SharedIndexInformer::hasSynced)
+                && rollouts.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** Synced and watching now: the cache has missed no event (during an outage it may have). */
+    public boolean current() {
+        boolean current = hasSynced()
+                && replicaSets.stream().allMatch(SharedIndexInformer::isWatching)
+                && rollouts.stream().allMatch(SharedIndexInformer::isWatching);
+        forgetRecovered();
+        return current;
+    }
+
+    /** No informer fails to reach the API server now (it may fail otherwise, a 404 or a 403). */
+    public boolean reachable() {
+        forgetRecovered();
+        return failures.values().stream().noneMatch(Failure::unreachable);
+    }
+
+    private void forgetRecovered() {
+        byName.forEach((name, informer) -> {
+            if (informer.hasSynced() && informer.isWatching()) {
+                failures.remove(name);
+            }
+        });
+    }
+
+    /** Why the cache is not current, in words, or {@code null} when it is. */
+    public String problem() {
+        if (current()) {
+            return null;
+        }
+        if (!failures.isEmpty()) {
+            return String.join("; ", new java.util.TreeMap<>(failures).values().stream().map(Failure::text).toList());
+        }
+        return replicaSets.isEmpty() ? "not started" : hasSynced() ? "re-establishing watches" : "listing";
+    }
+
+    public ReplicaSet replicaSet(String key) {
+        for (SharedIndexInformer<ReplicaSet> informer : replicaSets) {
+            ReplicaSet rs = informer.getStore().getByKey(key);
+            if (rs != null) {
+                return rs;
+            }
+        }
+        return null;
+    }
+
+    public GenericKubernetesResource rollout(String namespace, String name) {
+        for (SharedIndexInformer<GenericKubernetesResource> informer : rollouts) {
+            GenericKubernetesResource rollout = informer.getStore().getByKey(namespace + "/" + name);
+            if (rollout != null) {
+                return rollout;
+            }
+        }
+        return null;
+    }
+
+    /** The ReplicaSets the cache holds for one Rollout. */
+    public List<ReplicaSet> ofRollout(String namespace, String rolloutName) {
+        List<ReplicaSet> result = new ArrayList<>();
+        for (SharedIndexInformer<ReplicaSet> informer : replicaSets) {
+            result.addAll(informer.getIndexer().byIndex(ROLLOUT_INDEX, namespace + "/" + rolloutName));
+        }
+        return result;
+    }
+
+    /** The keys of every cached ReplicaSet. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        for (SharedIndexInformer<ReplicaSet> informer : replicaSets) {
+            keys.addAll(informer.getStore().listKeys());
+        }
+        return keys;
+    }
+
+    public int size() {
+        return replicaSets.stream().mapToInt(i -> i.getStore().listKeys().size()).sum();
+    }
+
+    private List<String> replicaSetsOf(GenericKubernetesResource rollout) {
+        return ofRollout(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName()).stream()
+                .map(ReplicaSetCache::key).toList();
+    }
+
+    public static String key(HasMetadata object) {
+        return key(object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+
+    public static String key(String namespace, String name) {
+        return Objects.requireNonNull(namespace) + "/" + name;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        replicaSets.forEach(SharedIndexInformer::close);
+        rollouts.forEach(SharedIndexInformer::close);
+    }
+}
