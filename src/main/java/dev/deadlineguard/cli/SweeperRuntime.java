@@ -73,7 +73,7 @@ final class SweeperRuntime implements AutoCloseable {
     private long probedAt;
 
     private SweeperRuntime(Settings settings, MetricsRegistry metrics, Clock clock, String off,
-                           ClusterConnection.Target target) {
+                           java.util.function.Supplier<ClusterConnection.Target> target) {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
@@ -101,11 +101,12 @@ final class SweeperRuntime implements AutoCloseable {
             LOG.info("sweeper off: {}; serving admission only", missing);
             return disabled(missing);
         }
-        return forTarget(settings, metrics, clock, ClusterConnection.target(env));
+        return forTarget(settings, metrics, clock, () -> ClusterConnection.target(env));
     }
 
-    /** The sweeper for one cluster configuration. */
-    static SweeperRuntime forTarget(Settings settings, MetricsRegistry metrics, Clock clock, ClusterConnection.Target target) {
+    /** The sweeper for one cluster configuration, whose client is built in the background. */
+    static SweeperRuntime forTarget(Settings settings, MetricsRegistry metrics, Clock clock,
+                                    java.util.function.Supplier<ClusterConnection.Target> target) {
         return new SweeperRuntime(settings, metrics, clock, null, target);
     }
 
@@ -260,11 +261,10 @@ final class SweeperRuntime implements AutoCloseable {
             }
             p.events().close();
         }
-        // The client was built with the connector's target: close it whatever state was reached.
-        connectorClient().close();
-    }
-
-    private KubernetesClient connectorClient() {
-        return connector.client();
+        // The connector built the client: close it whatever state was reached.
+        KubernetesClient client = connector.client();
+        if (client != null) {
+            client.close();
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reaches the API server in the background and keeps trying, with capped, jittered backoff, until it
@@ -17,7 +18,8 @@ public final class ClusterConnector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConnector.class);
 
-    private final ClusterConnection.Target target;
+    private final Supplier<ClusterConnection.Target> targets;
+    private volatile ClusterConnection.Target target;
     private final Backoff backoff;
     private final Consumer<KubernetesClient> onConnected;
     private final Thread thread;
@@ -25,8 +27,12 @@ public final class ClusterConnector implements AutoCloseable {
     private volatile String problem = "not tried yet";
     private volatile int attempts;
 
-    public ClusterConnector(ClusterConnection.Target target, Backoff backoff, Consumer<KubernetesClient> onConnected) {
-        this.target = target;
+    /**
+     * @param targets builds the client, on the connector's thread: loading the client's classes takes a
+     *                while, and admission must not wait for it
+     */
+    public ClusterConnector(Supplier<ClusterConnection.Target> targets, Backoff backoff, Consumer<KubernetesClient> onConnected) {
+        this.targets = targets;
         this.backoff = backoff;
         this.onConnected = onConnected;
         this.thread = new Thread(this::run, "cluster-connect");
@@ -47,9 +53,10 @@ public final class ClusterConnector implements AutoCloseable {
         return connected ? null : problem;
     }
 
-    /** The client, connected or not (closing it is the owner's job). */
+    /** The client, connected or not, or {@code null} before it was built (closing it is the owner's job). */
     public KubernetesClient client() {
-        return target.client();
+        ClusterConnection.Target t = target;
+        return t == null ? null : t.client();
     }
 
     public int attempts() {
@@ -57,6 +64,7 @@ public final class ClusterConnector implements AutoCloseable {
     }
 
     private void run() {
+        target = targets.get();
         String logged = null;
         while (!Thread.currentThread().isInterrupted()) {
             attempts++;

@@ -64,7 +64,7 @@ class SweeperRuntimeTest {
                 SweepMode.ENFORCE, false, Duration.ofSeconds(30), List.of(), Duration.ofSeconds(30));
         SweeperRuntime runtime = SweeperRuntime.forTarget(new SweeperRuntime.Settings(sweep, "deadline-guard", "replica-a",
                 Duration.ZERO, List.of(), 100, QUICK, FAST), metrics, Clock.systemUTC(),
-                ClusterConnection.target(config, "kubeconfig " + kubeconfig));
+                () -> ClusterConnection.target(config, "kubeconfig " + kubeconfig));
         runtime.describeTo(readiness);
         return runtime;
     }

@@ -67,7 +67,7 @@ class ServeJarIT {
         server.destroy();  // SIGTERM
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isEqualTo(143);
-        assertThat(Files.readString(started.log())).contains("sweeper disabled: no cluster configuration found (the kubeconfig "
+        assertThat(Files.readString(started.log())).contains("sweeper off: no cluster configuration found (the kubeconfig "
                 + workDir.resolve("no-kubeconfig") + " does not exist); serving admission only");
         assertThat(Files.readString(started.log()))
                 .contains("shutting down: /readyz now answers 503, still answering reviews until endpoints update")
