@@ -31,8 +31,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps one policy report per namespace current in the cluster, from the sweeper's decisions. Results
  * keep their timestamp while they stay the same, and a report is written only when its content
- * changed: no hot loop. A namespace with no guarded ReplicaSets left loses its report. When a report
- * CRD is not installed, it says so once and carries on without that format.
+ * changed: no hot loop. A namespace with no guarded ReplicaSets left loses its report.
+ * <p>
+ * Whether a report CRD is installed is asked of discovery, and asked again every
+ * {@link #CRD_RECHECK} (at once after a 404), so that a CRD installed after start gets reports
+ * within about a minute; each change is said once. A namespace that refuses a write (403 while it
+ * terminates, 404 once it is gone) is that namespace's problem only: it is retried with backoff and
+ * said once per change, while every other namespace is written as usual.
  */
 public final class ReportWriter implements DecisionListener, AutoCloseable {
 
@@ -47,11 +52,31 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     private final Counter writes;
     private final Map<String, Map<String, List<Finding>>> state = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
-    private final Set<ReportFormat> missingCrds = java.util.EnumSet.noneOf(ReportFormat.class);
+    private final Map<ReportFormat, Boolean> installed = new java.util.EnumMap<>(ReportFormat.class);
+    private final Map<String, Trouble> troubles = new HashMap<>();
+    private final java.util.function.LongSupplier nanoTime;
+    private long crdsCheckedAt;
+    private boolean crdsChecked;
     private ScheduledExecutorService scheduler;
+
+    /** How often the report CRDs are looked up in discovery again. */
+    public static final Duration CRD_RECHECK = Duration.ofSeconds(30);
+    static final dev.deadlineguard.cluster.Backoff NAMESPACE_BACKOFF = new dev.deadlineguard.cluster.Backoff(
+            Duration.ofSeconds(10), Duration.ofMinutes(5), 0.2);
+
+    /** A namespace and format whose last write failed: when to try again, and what was said. */
+    private record Trouble(String said, int attempts, long retryAt) {
+    }
 
     public ReportWriter(KubernetesClient client, List<ReportFormat> formats, Duration grace, List<String> guardedKeys, int cap,
                         PrometheusRegistry registry) {
+        this(client, formats, grace, guardedKeys, cap, registry, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock for the CRD re-check and the per-namespace backoff (tests move it by hand) */
+    ReportWriter(KubernetesClient client, List<ReportFormat> formats, Duration grace, List<String> guardedKeys, int cap,
+                 PrometheusRegistry registry, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.client = client;
         this.formats = List.copyOf(formats);
         this.grace = grace;
@@ -96,8 +121,9 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
         }
     }
 
-    /** Writes every namespace whose content changed since the last flush. */
+    /** Writes every namespace whose content changed since the last flush, in every installed format. */
     public void flush() {
+        refreshCrds();
         Map<String, NamespaceReport> reports = new HashMap<>();
         Set<String> namespaces;
         synchronized (this) {
@@ -114,8 +140,49 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
         }
         for (String ns : namespaces) {
             for (ReportFormat format : formats) {
-                if (!missingCrds.contains(format)) {
-                    write(ns, reports.get(ns), format);
+                if (!Boolean.TRUE.equals(installed.get(format))) {
+                    continue;
+                }
+                Trouble trouble = troubles.get(troubleKey(ns, format));
+                if (trouble != null && nanoTime.getAsLong() - trouble.retryAt() < 0) {
+                    synchronized (this) {
+                        dirty.add(ns);  // not yet: the next flush after the backoff tries again
+                    }
+                    continue;
+                }
+                write(ns, reports.get(ns), format);
+            }
+        }
+    }
+
+    /** Asks discovery which report CRDs are served, at start and every {@link #CRD_RECHECK}; says each change once. */
+    private void refreshCrds() {
+        long now = nanoTime.getAsLong();
+        if (crdsChecked && now - crdsCheckedAt < CRD_RECHECK.toNanos()) {
+            return;
+        }
+        crdsChecked = true;
+        crdsCheckedAt = now;
+        for (ReportFormat format : formats) {
+            Boolean was = installed.get(format);
+            boolean is;
+            try {
+                io.fabric8.kubernetes.api.model.APIResourceList served = client.getApiResources(format.apiVersion());
+                is = served != null && served.getResources().stream().anyMatch(r -> format.kind().equals(r.getKind()));
+            } catch (KubernetesClientException e) {
+                continue;  // the API server is not answering: keep what was known, the sweeper's status says why
+            }
+            installed.put(format, is);
+            if (!is && !Boolean.FALSE.equals(was)) {
+                LOG.warn("the {} CRD ({}) is not installed: deadline-guard writes no {} reports until it is (checked "
+                        + "again every {}s)", format.kind(), format.apiVersion(), format.kind(), CRD_RECHECK.toSeconds());
+            } else if (is && Boolean.FALSE.equals(was)) {
+                LOG.info("the {} CRD ({}) is installed now: writing {} reports", format.kind(), format.apiVersion(),
+                        format.kind());
+            }
+            if (is && !Boolean.TRUE.equals(was)) {
+                synchronized (this) {
+                    dirty.addAll(state.keySet());  // every namespace gets its report in the new format
                 }
             }
         }
@@ -131,6 +198,7 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
                     resource.delete();
                     count(format, "deleted");
                 }
+                recovered(namespace, format);
                 return;
             }
             ObjectNode rendered = format.render(report);
@@ -145,21 +213,44 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
                 client.genericKubernetesResources(ReportResources.of(format)).inNamespace(namespace).resource(desired).update();
                 count(format, "updated");
             }
+            recovered(namespace, format);
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 && missingCrds.add(format)) {
-                LOG.warn("the {} CRD ({}) is not installed: deadline-guard writes no {} reports; install the CRD to get them",
-                        format.kind(), format.apiVersion(), format.kind());
-                return;
-            }
             count(format, "failed");
-            synchronized (this) {
-                dirty.add(namespace);  // try again on the next flush
+            if (e.getCode() == 404) {
+                crdsChecked = false;  // the CRD may have gone: ask discovery again on the next flush
             }
-            LOG.warn("writing {} {}/{} failed: HTTP {} {}", format.kind(), namespace, ReportFormat.NAME, e.getCode(), e.getMessage());
+            failed(namespace, format, dev.deadlineguard.cluster.ConnectionProblem.describe(e));
         } catch (java.io.IOException | IllegalArgumentException e) {
             count(format, "failed");
             LOG.error("could not render the {} for {}", format.kind(), namespace, e);
         }
+    }
+
+    /** One namespace refused a write: retry it alone with backoff; say so when what went wrong changes. */
+    private void failed(String namespace, ReportFormat format, String problem) {
+        String key = troubleKey(namespace, format);
+        Trouble before = troubles.get(key);
+        int attempts = before == null ? 1 : before.attempts() + 1;
+        long delay = NAMESPACE_BACKOFF.delay(attempts, java.util.concurrent.ThreadLocalRandom.current()::nextDouble).toNanos();
+        troubles.put(key, new Trouble(problem, attempts, nanoTime.getAsLong() + delay));
+        if (before == null || !before.said().equals(problem)) {
+            LOG.warn("writing {} {}/{} failed: {}; retrying this namespace with backoff, other namespaces are not affected",
+                    format.kind(), namespace, ReportFormat.NAME, problem);
+        }
+        synchronized (this) {
+            dirty.add(namespace);
+        }
+    }
+
+    private void recovered(String namespace, ReportFormat format) {
+        Trouble before = troubles.remove(troubleKey(namespace, format));
+        if (before != null) {
+            LOG.info("writing {} {}/{} works again", format.kind(), namespace, ReportFormat.NAME);
+        }
+    }
+
+    private static String troubleKey(String namespace, ReportFormat format) {
+        return format.name() + "/" + namespace;
     }
 
     private static boolean sameContent(GenericKubernetesResource existing, ObjectNode rendered) {

@@ -19,7 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @EnableKubernetesMockClient(crud = true)
-class ReportWriterTest {
+public class ReportWriterTest {
 
     static final Instant T0 = Instant.parse("2024-08-01T16:00:00Z");
 
@@ -27,8 +27,37 @@ class ReportWriterTest {
     KubernetesClient client;
     final PrometheusRegistry registry = new PrometheusRegistry();
 
+    final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+
     ReportWriter writer(List<ReportFormat> formats) {
-        return new ReportWriter(client, formats, Duration.ofSeconds(30), List.of("scale-down-deadline"), 1000, registry);
+        return writer(client, formats);
+    }
+
+    ReportWriter writer(KubernetesClient on, List<ReportFormat> formats) {
+        return new ReportWriter(on, formats, Duration.ofSeconds(30), List.of("scale-down-deadline"), 1000, registry, nanos::get);
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void installCrds() {
+        install(client, ReportFormat.WGPOLICY);
+        install(client, ReportFormat.OPENREPORTS);
+    }
+
+    /** Installs a report CRD, as discovery then lists it (the CRUD mock server does what an API server does). */
+    public static void install(KubernetesClient on, ReportFormat format) {
+        var context = ReportResources.of(format);
+        on.apiextensions().v1().customResourceDefinitions().resource(
+                new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                        .withNewMetadata().withName(context.getPlural() + "." + context.getGroup()).endMetadata()
+                        .withNewSpec().withGroup(context.getGroup()).withScope("Namespaced")
+                        .withNewNames().withKind(context.getKind()).withPlural(context.getPlural()).endNames()
+                        .addNewVersion().withName(context.getVersion()).withServed(true).withStorage(true).endVersion()
+                        .endSpec().build()).create();
+    }
+
+    static ReplicaSetState rs(String namespace, String name, String deadline) {
+        return new ReplicaSetState(namespace, name, "uid-" + name, "1", name, Map.of("scale-down-deadline", deadline), 3,
+                "checkout", 1, false);
     }
 
     static ReplicaSetState rs(String name, String deadline, int replicas) {
@@ -105,5 +134,61 @@ class ReportWriterTest {
         writer.decided(rs("checkout-other", null, 3), WAIT, T0.plusSeconds(1));  // dirty
         writer.flush();
         assertThat(report(ReportFormat.WGPOLICY).get("summary").toString()).isEqualTo("{pass=1, fail=1, warn=0, error=0, skip=2}");
+    }
+
+    @Test
+    void aCrdInstalledAfterStartGetsReportsAtTheNextCheck() throws Exception {
+        try (dev.deadlineguard.testing.ApiServer api = dev.deadlineguard.testing.ApiServer.onFreePort().start();
+             KubernetesClient fresh = api.client()) {
+            ReportWriter writer = writer(fresh, List.of(ReportFormat.WGPOLICY));
+            writer.decided(rs("shop", "checkout-old", ""), WAIT, T0);
+            writer.flush();
+            assertThat(fresh.genericKubernetesResources(ReportResources.of(ReportFormat.WGPOLICY)).inNamespace("shop")
+                    .withName("deadline-guard").get()).isNull();
+
+            install(fresh, ReportFormat.WGPOLICY);
+            nanos.addAndGet(ReportWriter.CRD_RECHECK.toNanos() - 1);
+            writer.flush();
+            assertThat(fresh.genericKubernetesResources(ReportResources.of(ReportFormat.WGPOLICY)).inNamespace("shop")
+                    .withName("deadline-guard").get()).as("not checked again yet").isNull();
+
+            nanos.addAndGet(1);
+            writer.flush();  // nothing changed in the state: the newly found CRD alone makes every namespace due
+            GenericKubernetesResource report = fresh.genericKubernetesResources(ReportResources.of(ReportFormat.WGPOLICY))
+                    .inNamespace("shop").withName("deadline-guard").get();
+            assertThat(report.get("summary").toString()).isEqualTo("{pass=0, fail=1, warn=0, error=0, skip=1}");
+            assertThat(metrics()).contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"created\"} 1.0")
+                    .doesNotContain("result=\"failed\"");
+        }
+    }
+
+    @Test
+    void aNamespaceThatRefusesWritesIsRetriedAloneWithBackoff() throws Exception {
+        try (dev.deadlineguard.testing.ApiServer api = dev.deadlineguard.testing.ApiServer.onFreePort().start();
+             KubernetesClient fresh = api.client()) {
+            install(fresh, ReportFormat.WGPOLICY);
+            api.fault(new dev.deadlineguard.testing.ApiServer.Fault(r -> r.getMethod().equals("POST")
+                    && r.getPath().startsWith("/apis/wgpolicyk8s.io/v1alpha2/namespaces/leaving/"), 403,
+                    "unable to create new content in namespace leaving because it is being terminated"));
+            ReportWriter writer = writer(fresh, List.of(ReportFormat.WGPOLICY));
+            writer.decided(rs("leaving", "checkout-old", ""), WAIT, T0);
+            writer.decided(rs("shop", "checkout-old", ""), WAIT, T0);
+            writer.flush();
+            var reports = fresh.genericKubernetesResources(ReportResources.of(ReportFormat.WGPOLICY));
+            assertThat(reports.inNamespace("shop").withName("deadline-guard").get()).as("the other namespace").isNotNull();
+            assertThat(reports.inNamespace("leaving").withName("deadline-guard").get()).isNull();
+            assertThat(metrics()).contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"failed\"} 1.0");
+
+            writer.decided(rs("shop", "checkout-new", ""), WAIT, T0);
+            writer.flush();  // within the backoff: the refusing namespace is not tried again, the other one is written
+            assertThat(metrics()).contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"failed\"} 1.0")
+                    .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"updated\"} 1.0");
+
+            api.clearFaults();
+            nanos.addAndGet(ReportWriter.NAMESPACE_BACKOFF.longest().toNanos());
+            writer.flush();
+            assertThat(reports.inNamespace("leaving").withName("deadline-guard").get()).as("retried after the backoff")
+                    .isNotNull();
+        }
     }
 }

@@ -40,6 +40,9 @@ class ApiCallsMatchRbacTest {
     static final Pattern PATH = Pattern.compile(
             "^/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)(?:/namespaces/(?<ns>[^/?]+))?/(?<resource>[a-z]+)(?:/(?<name>[^/?]+))?(?:\\?(?<query>.*))?$");
 
+    /** Discovery and version paths: non-resource URLs that every authenticated client may read. */
+    static final Pattern DISCOVERY = Pattern.compile("^/(version|api|apis|api/v1|apis/[^/]+|apis/[^/]+/[^/?]+)$");
+
     KubernetesMockServer server;
     KubernetesClient client;
 
@@ -51,6 +54,8 @@ class ApiCallsMatchRbacTest {
         client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("new", 4, 3, null)).create();
         client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("blank", 1, 3, "")).create();
         client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("old", 2, 3, "2020-01-01T00:00:00Z")).create();
+        dev.deadlineguard.report.ReportWriterTest.install(client, ReportFormat.WGPOLICY);
+        dev.deadlineguard.report.ReportWriterTest.install(client, ReportFormat.OPENREPORTS);
         int setupRequests = server.getRequestCount();
         for (int i = 0; i < setupRequests; i++) {
             server.takeRequest();
@@ -104,17 +109,25 @@ class ApiCallsMatchRbacTest {
             own.close();
         }
         List<Permission> judged = new java.util.ArrayList<>();
+        Set<String> discovery = new LinkedHashSet<>();
 
         Set<Permission> used = new LinkedHashSet<>();
         RecordedRequest request;
         while ((request = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-            if (request.getHeader(OBSERVER) == null) {
+            if (request.getHeader(OBSERVER) == null && DISCOVERY.matcher(request.getPath()).matches()) {
+                // Discovery needs no grant of ours: the system:discovery ClusterRole allows it to every
+                // authenticated client. It must stay a read.
+                assertThat(request.getMethod()).as(request.getPath()).isEqualTo("GET");
+                discovery.add(request.getPath());
+            } else if (request.getHeader(OBSERVER) == null) {
                 used.add(permission(request));
                 judged.add(permission(request));
             }
         }
         observer.close();
         assertThat(judged).hasSizeGreaterThan(10);
+        assertThat(discovery).as("the report CRDs are looked up in discovery")
+                .contains("/apis/wgpolicyk8s.io/v1alpha2", "/apis/openreports.io/v1alpha1");
         Set<Permission> granted = Permissions.all();
         assertThat(granted).containsAll(used);
         Set<Permission> unused = new LinkedHashSet<>(granted);
