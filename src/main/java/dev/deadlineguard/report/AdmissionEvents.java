@@ -39,7 +39,8 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
             return t;
         });
         this.events = Counter.builder().name("deadline_guard_admission_events_total")
-                .help("Kubernetes Events for admission verdicts, by result (recorded, dropped, failed)")
+                .help("Kubernetes Events for admission verdicts, by result (created, aggregated: a repeat counted on the "
+                        + "earlier Event, rate_limited, dropped: the queue was full, failed)")
                 .labelNames("result").register(registry);
     }
 
@@ -75,7 +76,7 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
     }
 
     private void record(Event event) {
-        events.labelValues(recorder.record(event) ? "recorded" : "failed").inc();
+        events.labelValues(recorder.record(event).label()).inc();
     }
 
     @Override

@@ -9,10 +9,10 @@ public interface ClusterActions {
 
     enum Result { DONE, CONFLICT, FAILED }
 
-    /** One update: {@code spec.replicas: 0} and every guarded key removed. */
+    /** One JSON Patch, applied only to the resourceVersion decided on: {@code spec.replicas: 0} and every guarded key removed. */
     Result scaleDown(ReplicaSet decidedOn, List<String> guardedKeys);
 
-    /** One update: the deadline key set to {@code value}. */
+    /** One JSON Patch, applied only to the resourceVersion decided on: the deadline key set to {@code value}. */
     Result writeDeadline(ReplicaSet decidedOn, String key, String value);
 
     /** The latest ReplicaSet from the API server (not the cache), or {@code null} when it is gone. */

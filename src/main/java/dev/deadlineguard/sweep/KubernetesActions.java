@@ -1,7 +1,11 @@
 package dev.deadlineguard.sweep;
 
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.deadlineguard.admission.DeadlinePatch;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -10,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import dev.deadlineguard.events.ReplicaSetEvents;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +21,8 @@ import java.util.Map;
 public final class KubernetesActions implements ClusterActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesActions.class);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final ReplicaSetEvents events;
@@ -29,33 +34,49 @@ public final class KubernetesActions implements ClusterActions {
 
     @Override
     public Result scaleDown(ReplicaSet decidedOn, List<String> guardedKeys) {
-        Map<String, String> annotations = new HashMap<>(annotations(decidedOn));
-        guardedKeys.forEach(annotations::remove);
-        ReplicaSet updated = new ReplicaSetBuilder(decidedOn)
-                .editMetadata().withAnnotations(annotations).endMetadata()
-                .editSpec().withReplicas(0).endSpec()
-                .build();
-        return update(updated);
+        ArrayNode patch = guardedPatch(decidedOn);
+        guardedKeys.stream().filter(annotations(decidedOn)::containsKey)
+                .forEach(key -> patch.addObject().put("op", "remove").put("path", DeadlinePatch.annotationPointer(key)));
+        patch.addObject().put("op", "replace").put("path", "/spec/replicas").put("value", 0);
+        return patch(decidedOn, patch);
     }
 
     @Override
     public Result writeDeadline(ReplicaSet decidedOn, String key, String value) {
-        Map<String, String> annotations = new HashMap<>(annotations(decidedOn));
-        annotations.put(key, value);
-        return update(new ReplicaSetBuilder(decidedOn).editMetadata().withAnnotations(annotations).endMetadata().build());
+        ArrayNode patch = guardedPatch(decidedOn);
+        if (decidedOn.getMetadata().getAnnotations() == null) {
+            patch.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value").put(key, value);
+        } else {
+            patch.addObject().put("op", "add").put("path", DeadlinePatch.annotationPointer(key)).put("value", value);
+        }
+        return patch(decidedOn, patch);
     }
 
-    private Result update(ReplicaSet updated) {
+    /**
+     * An RFC 6902 JSON Patch that first sets the resourceVersion the decision was made on: the API server
+     * applies it only to that version and answers 409 otherwise. Only what changes travels, not the object.
+     */
+    private static ArrayNode guardedPatch(ReplicaSet decidedOn) {
+        ArrayNode patch = JSON.createArrayNode();
+        patch.addObject().put("op", "replace").put("path", "/metadata/resourceVersion")
+                .put("value", decidedOn.getMetadata().getResourceVersion());
+        return patch;
+    }
+
+    private Result patch(ReplicaSet decidedOn, ArrayNode patch) {
+        String namespace = decidedOn.getMetadata().getNamespace();
+        String name = decidedOn.getMetadata().getName();
         try {
-            // update() sends the object's resourceVersion: the API server answers 409 if it changed meanwhile.
-            client.apps().replicaSets().inNamespace(updated.getMetadata().getNamespace()).resource(updated).update();
+            // resource(...) rather than withName(...): fabric8 would GET the object first to patch by name
+            client.apps().replicaSets().inNamespace(namespace).resource(decidedOn)
+                    .patch(PatchContext.of(PatchType.JSON), patch.toString());
             return Result.DONE;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Result.CONFLICT;
             }
-            LOG.warn("updating ReplicaSet {}/{} failed: HTTP {} {}", updated.getMetadata().getNamespace(),
-                    updated.getMetadata().getName(), e.getCode(), e.getMessage());
+            LOG.warn("patching ReplicaSet {}/{} failed: {}", namespace, name,
+                    dev.deadlineguard.cluster.ConnectionProblem.describe(e));
             return Result.FAILED;
         }
     }

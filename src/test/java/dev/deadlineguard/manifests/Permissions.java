@@ -23,12 +23,14 @@ public final class Permissions {
     }
 
     public static final List<Rule> RULES = List.of(
-            // sweeper: informers on guarded ReplicaSets; scale-down / deadline repair as an update guarded by resourceVersion
-            new Rule(Scope.CLUSTER, "apps", "replicasets", List.of("get", "list", "watch", "update")),
+            // sweeper: informers on guarded ReplicaSets; scale-down / deadline repair as a JSON Patch guarded by
+            // resourceVersion; get for the re-read after a 409
+            new Rule(Scope.CLUSTER, "apps", "replicasets", List.of("get", "list", "watch", "patch")),
             // sweeper: the owning Rollout's status (stableRS, currentPodHash, selectors, canary weights)
             new Rule(Scope.CLUSTER, "argoproj.io", "rollouts", List.of("list", "watch")),
-            // sweeper: an Event on the ReplicaSet for every action (always a new Event: create only)
-            new Rule(Scope.CLUSTER, "", "events", List.of("create")),
+            // sweeper and admission: an Event on the ReplicaSet for every action; a repeat raises the count of
+            // the Event already written (patch), as client-go's event correlator does
+            new Rule(Scope.CLUSTER, "", "events", List.of("create", "patch")),
             // policy reports (wgpolicyk8s.io PolicyReport and OpenReports Report), one per namespace
             // (read, created, updated only when the content changed, deleted with the namespace's last ReplicaSet)
             new Rule(Scope.CLUSTER, "wgpolicyk8s.io", "policyreports", List.of("get", "create", "update", "delete")),

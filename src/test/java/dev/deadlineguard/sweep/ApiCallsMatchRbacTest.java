@@ -7,6 +7,7 @@ import dev.deadlineguard.metrics.MetricsRegistry;
 import dev.deadlineguard.report.ReportFormat;
 import dev.deadlineguard.report.ReportWriter;
 import dev.deadlineguard.testing.Eventually;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -88,6 +89,9 @@ class ApiCallsMatchRbacTest {
             String firstRenewal = renewTime();
             Eventually.until("the lease renewed", Duration.ofSeconds(20), () -> !firstRenewal.equals(renewTime()));
             assertThat(real.reread(NS, "checkout-old")).isNotNull();  // the 409 path's re-read
+            ReplicaSet old = real.reread(NS, "checkout-old");
+            real.event(old, "Warning", "ScaleDownDeadlineOverdue", "the same message twice");
+            real.event(old, "Warning", "ScaleDownDeadlineOverdue", "the same message twice");  // aggregated: a patch
             reports.flush();
             Eventually.until("the old ReplicaSet's scale-down seen", Duration.ofSeconds(20), () -> {
                 reports.flush();
