@@ -119,4 +119,40 @@ class SweeperLeadershipTest {
             b.close();
         }
     }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aLeaderThatLosesTheLeaseInAnOutageStopsItsWorkerThenCampaignsAgain() {
+        try (dev.deadlineguard.testing.ApiServer api = dev.deadlineguard.testing.ApiServer.onFreePort().start();
+             KubernetesClient own = api.client()) {
+            MetricsRegistry metrics = new MetricsRegistry(false);
+            SweepConfig config = new SweepConfig(List.of(KEY), SweepMode.ENFORCE, false, Duration.ofSeconds(30), List.of(),
+                    Duration.ofSeconds(30));
+            Sweeper sweeper = new Sweeper(own, config, new KubernetesActions(own, Clock.systemUTC(), "replica-a"),
+                    Clock.systemUTC(), metrics.sweep(), DecisionListener.NONE);
+            SweeperLeadership leadership = new SweeperLeadership(own, sweeper, metrics.sweep(), "deadline-guard",
+                    "deadline-guard-sweeper", "replica-a", FAST);
+            try {
+                leadership.start();
+                Eventually.until("leading", Duration.ofSeconds(20), leadership::isLeading);
+                assertThat(sweeper.workerRunning()).isTrue();
+                assertThat(leadership.campaigns()).isEqualTo(1);
+
+                api.stop();  // longer than the renew deadline: the lease cannot be renewed
+                Eventually.until("the lease given up", Duration.ofSeconds(20), () -> !leadership.isLeading());
+                assertThat(sweeper.workerRunning()).as("the worker stopped before leadership was cleared").isFalse();
+                Eventually.until("campaigning again", Duration.ofSeconds(20), () -> leadership.campaigns() >= 2);
+
+                api.start();
+                Eventually.until("leading again after the outage", Duration.ofSeconds(30), leadership::isLeading);
+                assertThat(sweeper.workerRunning()).isTrue();
+                assertThat(new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("deadline_guard_sweeper_leader 1.0");
+            } finally {
+                leadership.close();
+                sweeper.close();
+            }
+            assertThat(sweeper.workerRunning()).isFalse();
+        }
+    }
 }
