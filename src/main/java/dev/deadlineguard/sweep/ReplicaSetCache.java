@@ -67,6 +67,7 @@ public final class ReplicaSetCache implements AutoCloseable {
                     ? client.apps().replicaSets().inAnyNamespace().withLabel(ReplicaSetState.HASH_LABEL)
                     : client.apps().replicaSets().inNamespace(ns).withLabel(ReplicaSetState.HASH_LABEL))
                     .runnableInformer(resync.toMillis());
+            rs.itemStore(new CompactReplicaSetStore());
             rs.addIndexers(Map.of(ROLLOUT_INDEX, r -> {
                 String owner = ReplicaSetState.of(r).rolloutName();
                 return owner == null ? List.of() : List.of(r.getMetadata().getNamespace() + "/" + owner);
@@ -93,6 +94,7 @@ public final class ReplicaSetCache implements AutoCloseable {
                     ? client.genericKubernetesResources(RolloutResources.ROLLOUTS).inAnyNamespace()
                     : client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns))
                     .runnableInformer(resync.toMillis());
+            ro.itemStore(new RolloutStore());
             ro.exceptionHandler(retryForever("rollouts.argoproj.io" + where));
             byName.put("rollouts.argoproj.io" + where, ro);
             ro.addEventHandler(new ResourceEventHandler<>() {
