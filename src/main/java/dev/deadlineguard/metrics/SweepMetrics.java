@@ -4,13 +4,29 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Prometheus metrics of the sweeper. */
+import java.util.List;
+
+/**
+ * Prometheus metrics of the sweeper. The label values are created at start (value 0), so that every
+ * series an alert rule or the dashboard reads exists before the first event.
+ */
 public final class SweepMetrics {
+
+    /** {@code SweepDecision.Problem}, lower case. */
+    public static final List<String> PROBLEMS = List.of("overdue", "stuck");
+    public static final List<String> ACTIONS = List.of("scale_down", "repair");
+    public static final List<String> RESULTS = List.of("done", "dry_run", "conflict", "failed");
+    /** {@code SkipReason.label()} of every reason (SweepMetricsTest keeps the two in step). */
+    public static final List<String> SKIP_REASONS = List.of("not_argo_managed", "being_deleted", "already_scaled_down",
+            "no_deadline", "no_rollout_owner", "rollout_missing", "rollout_status_stale", "referenced_by_rollout",
+            "newest_revision", "unknown_revision");
+    public static final List<String> OPERATIONS = List.of("reconcile", "get", "update");
 
     private final Gauge guarded;
     private final Gauge queueSize;
     private final Gauge leader;
     private final Gauge synced;
+    private final Gauge connected;
     private final Counter due;
     private final Counter actions;
     private final Counter skipped;
@@ -26,6 +42,8 @@ public final class SweepMetrics {
                 .help("1 while this replica holds the sweeper lease").register(registry);
         synced = Gauge.builder().name("deadline_guard_sweeper_informers_synced")
                 .help("1 once the ReplicaSet and Rollout informers have synced").register(registry);
+        connected = Gauge.builder().name("deadline_guard_sweeper_connected")
+                .help("1 while the sweeper has a working connection to the API server").register(registry);
         due = Counter.builder().name("deadline_guard_sweeper_due_total")
                 .help("ReplicaSets found overdue or stuck, by problem").labelNames("problem").register(registry);
         actions = Counter.builder().name("deadline_guard_sweeper_actions_total")
@@ -37,6 +55,18 @@ public final class SweepMetrics {
                 .help("Problems only reported because of the sweep mode, by problem").labelNames("problem").register(registry);
         errors = Counter.builder().name("deadline_guard_sweeper_errors_total")
                 .help("API errors met by the sweeper, by operation").labelNames("operation").register(registry);
+        leader.set(0);
+        synced.set(0);
+        connected.set(0);
+        guarded.set(0);
+        queueSize.set(0);
+        PROBLEMS.forEach(p -> {
+            due.labelValues(p);
+            reported.labelValues(p);
+        });
+        ACTIONS.forEach(a -> RESULTS.forEach(r -> actions.labelValues(a, r)));
+        SKIP_REASONS.forEach(skipped::labelValues);
+        OPERATIONS.forEach(errors::labelValues);
     }
 
     public void guarded(int count) {
@@ -53,6 +83,10 @@ public final class SweepMetrics {
 
     public void synced(boolean isSynced) {
         synced.set(isSynced ? 1 : 0);
+    }
+
+    public void connected(boolean isConnected) {
+        connected.set(isConnected ? 1 : 0);
     }
 
     public void due(String problem) {

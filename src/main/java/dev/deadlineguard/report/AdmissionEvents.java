@@ -41,6 +41,7 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
         this.events = Counter.builder().name("deadline_guard_admission_events_total")
                 .help("Kubernetes Events for admission verdicts, by result (recorded, dropped, failed)")
                 .labelNames("result").register(registry);
+        java.util.List.of("recorded", "dropped", "failed").forEach(events::labelValues);  // exported as 0 from start
     }
 
     @Override
