@@ -58,6 +58,7 @@ class HelmChartTest {
             image: {tag: "9.9.9"}
             replicas: 3
             validateMode: warn
+            log: {format: json, level: debug}
             guardedKeys: [scale-down-deadline, example.com/deadline]
             controllerUsernames: ["system:serviceaccount:rollouts:controller", "ops"]
             exemptNamespaces: [batch-jobs]
@@ -280,7 +281,9 @@ class HelmChartTest {
                 .containsEntry("DEADLINE_GUARD_SWEEP_MODE", "report")
                 .containsEntry("DEADLINE_GUARD_SWEEP_NAMESPACE", "shop,payments")
                 .containsEntry("DEADLINE_GUARD_REPORTS", "wgpolicy,openreports")
-                .containsEntry("DEADLINE_GUARD_MAX_REPORT_RESULTS", "200");
+                .containsEntry("DEADLINE_GUARD_MAX_REPORT_RESULTS", "200")
+                .containsEntry("DEADLINE_GUARD_LOG_FORMAT", "json")
+                .containsEntry("DEADLINE_GUARD_LOG_LEVEL", "debug");
         assertThat(c.getArgs()).doesNotContain("--no-sweeper");
 
         NetworkPolicy policy = r.one(NetworkPolicy.class);
