@@ -1,6 +1,7 @@
 package dev.deadlineguard.monitoring;
 
 import dev.deadlineguard.testing.Eventually;
+import dev.deadlineguard.testing.Kubeconfigs;
 import dev.deadlineguard.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -61,21 +62,7 @@ class MonitoringSeriesIT {
                 .andReturn(200, "{\"major\":\"1\",\"minor\":\"30\",\"gitVersion\":\"v1.30.0\"}").always();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("deadline-guard").endMetadata().build())
                 .create();
-        Path kubeconfig = workDir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: mock
-                    cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                  - name: test
-                    user: {token: test}
-                contexts:
-                  - name: mock
-                    context: {cluster: mock, user: test, namespace: deadline-guard}
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        Path kubeconfig = Kubeconfigs.write(workDir, client.getMasterUrl().toString(), "deadline-guard");
         Path log = workDir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0",
                 "--shutdown-delay", "1s", "--lease-namespace", "deadline-guard", "--leader-identity", "it")
