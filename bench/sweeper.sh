@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Xmx1g -Ddeadline-guard.log.level=WARN \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   dev.deadlineguard.bench.SweeperBenchmark "${1:-10000}" "${2:-100}"

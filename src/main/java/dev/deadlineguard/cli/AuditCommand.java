@@ -28,6 +28,9 @@ import java.util.concurrent.Callable;
                         + "object in it cannot be judged."})
 public final class AuditCommand implements Callable<Integer> {
 
+    @CommandLine.Mixin(name = "logging")
+    LoggingOptions logging;
+
     public static final int FINDINGS = 3;
     static final long MAX_INPUT_BYTES = 256L * 1024 * 1024;
 

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
                         + "has every SAN and does not expire within --renew-before is kept unless --force."})
 public final class CertsCommand implements Callable<Integer> {
 
+    @CommandLine.Mixin(name = "logging")
+    LoggingOptions logging;
+
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     @Option(names = "--service", required = true, paramLabel = "NAME", description = "The webhook Service's name.")

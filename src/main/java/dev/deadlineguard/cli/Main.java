@@ -1,5 +1,6 @@
 package dev.deadlineguard.cli;
 
+import dev.deadlineguard.logging.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        Logging.flush();
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (for tests). */
@@ -28,6 +31,13 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionStrategy(parsed -> {
+                    LoggingOptions logging = LoggingOptions.of(parsed);
+                    if (logging != null) {
+                        logging.apply();
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + e.getMessage());
                     return ExitCodes.FAILURE;

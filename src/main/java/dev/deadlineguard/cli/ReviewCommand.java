@@ -24,6 +24,9 @@ import java.util.concurrent.Callable;
                         + "AdmissionReview request."})
 public final class ReviewCommand implements Callable<Integer> {
 
+    @CommandLine.Mixin(name = "logging")
+    LoggingOptions logging;
+
     /** Same bound as the server's default body limit. */
     static final long MAX_INPUT_BYTES = 7L * 1024 * 1024;
 

@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
         description = "Serve admission reviews over HTTPS on /mutate and /validate, with /healthz, /readyz and /metrics.")
 public final class ServeCommand implements Callable<Integer> {
 
+    @CommandLine.Mixin(name = "logging")
+    LoggingOptions logging;
+
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
@@ -154,6 +157,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             certificates.close();
             server.stop();
+            dev.deadlineguard.logging.Logging.flush();  // the log is asynchronous: write it out before the JVM halts
             stopped.countDown();
         }, "shutdown"));
         server.start();

@@ -25,6 +25,9 @@ import java.util.concurrent.Callable;
                         + "1 on errors."})
 public final class SweepCommand implements Callable<Integer> {
 
+    @CommandLine.Mixin(name = "logging")
+    LoggingOptions logging;
+
     public static final int SOMETHING_DUE = 3;
 
     @Option(names = "--once", required = true, description = "Run one pass and exit (required).")

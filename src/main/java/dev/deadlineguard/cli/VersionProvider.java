@@ -1,11 +1,11 @@
 package dev.deadlineguard.cli;
 
+import dev.deadlineguard.version.Version;
 import picocli.CommandLine;
 
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"deadline-guard " + (version == null ? "dev" : version)};
+        return new String[] {"deadline-guard " + Version.current()};
     }
 }

@@ -20,6 +20,7 @@ public final class MetricsRegistry {
     private final SweepMetrics sweep = new SweepMetrics(registry);
 
     public MetricsRegistry(boolean withJvmMetrics) {
+        BuildInfo.register(registry);
         if (withJvmMetrics) {
             JvmMetrics.builder().register(registry);
         }

@@ -4,8 +4,23 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Prometheus metrics of the sweeper. */
+import java.util.List;
+
+/**
+ * Prometheus metrics of the sweeper. The label values are created at start (value 0), so that every
+ * series an alert rule or the dashboard reads exists before the first event.
+ */
 public final class SweepMetrics {
+
+    /** {@code SweepDecision.Problem}, lower case. */
+    public static final List<String> PROBLEMS = List.of("overdue", "stuck");
+    public static final List<String> ACTIONS = List.of("scale_down", "repair");
+    public static final List<String> RESULTS = List.of("done", "dry_run", "conflict", "failed");
+    /** {@code SkipReason.label()} of every reason (SweepMetricsTest keeps the two in step). */
+    public static final List<String> SKIP_REASONS = List.of("not_argo_managed", "being_deleted", "already_scaled_down",
+            "no_deadline", "no_rollout_owner", "rollout_missing", "rollout_status_stale", "referenced_by_rollout",
+            "newest_revision", "unknown_revision");
+    public static final List<String> OPERATIONS = List.of("reconcile", "get", "update");
 
     private final Gauge guarded;
     private final Gauge queueSize;
@@ -30,9 +45,6 @@ public final class SweepMetrics {
         connected = Gauge.builder().name("deadline_guard_sweeper_connected")
                 .help("1 while the sweeper reaches the API server (0 before the first contact and during an outage)")
                 .register(registry);
-        connected.set(0);
-        synced.set(0);
-        leader.set(0);
         due = Counter.builder().name("deadline_guard_sweeper_due_total")
                 .help("ReplicaSets found overdue or stuck, by problem").labelNames("problem").register(registry);
         actions = Counter.builder().name("deadline_guard_sweeper_actions_total")
@@ -44,6 +56,18 @@ public final class SweepMetrics {
                 .help("Problems only reported because of the sweep mode, by problem").labelNames("problem").register(registry);
         errors = Counter.builder().name("deadline_guard_sweeper_errors_total")
                 .help("API errors met by the sweeper, by operation").labelNames("operation").register(registry);
+        leader.set(0);
+        synced.set(0);
+        connected.set(0);
+        guarded.set(0);
+        queueSize.set(0);
+        PROBLEMS.forEach(p -> {
+            due.labelValues(p);
+            reported.labelValues(p);
+        });
+        ACTIONS.forEach(a -> RESULTS.forEach(r -> actions.labelValues(a, r)));
+        SKIP_REASONS.forEach(skipped::labelValues);
+        OPERATIONS.forEach(errors::labelValues);
     }
 
     public void guarded(int count) {

@@ -6,11 +6,15 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Metrics of the serving certificate: its expiry and the outcome of reloads. */
+/**
+ * Metrics of the serving certificate: its expiry and the outcome of reloads. The first load at start
+ * is not a reload: it sets the expiry and counts nothing.
+ */
 public final class TlsMetrics implements CertificateReloader.Listener {
 
     private final Gauge expiry;
     private final Counter reloads;
+    private boolean first = true;
 
     public TlsMetrics(PrometheusRegistry registry) {
         expiry = Gauge.builder()
@@ -22,11 +26,17 @@ public final class TlsMetrics implements CertificateReloader.Listener {
                 .help("Serving certificate loads, by result (success or failure)")
                 .labelNames("result")
                 .register(registry);
+        reloads.labelValues("success");
+        reloads.labelValues("failure");
     }
 
     @Override
-    public void loaded(KeyStores.ServingPair pair) {
+    public synchronized void loaded(KeyStores.ServingPair pair) {
         expiry.set(pair.leaf().getNotAfter().toInstant().getEpochSecond());
+        if (first) {
+            first = false;
+            return;
+        }
         reloads.labelValues("success").inc();
     }
 

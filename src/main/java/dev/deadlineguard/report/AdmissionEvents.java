@@ -42,6 +42,7 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
                 .help("Kubernetes Events for admission verdicts, by result (created, aggregated: a repeat counted on the "
                         + "earlier Event, rate_limited, dropped: the queue was full, failed)")
                 .labelNames("result").register(registry);
+        java.util.List.of("recorded", "dropped", "failed").forEach(events::labelValues);  // exported as 0 from start
     }
 
     @Override

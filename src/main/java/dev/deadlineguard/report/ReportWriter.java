@@ -85,6 +85,11 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
         this.writes = Counter.builder().name("deadline_guard_report_writes_total")
                 .help("Policy report writes, by kind and result (created, updated, deleted, unchanged, failed)")
                 .labelNames("kind", "result").register(registry);
+        for (ReportFormat format : this.formats) {
+            for (String result : List.of("created", "updated", "deleted", "unchanged", "failed")) {
+                writes.labelValues(format.kind(), result);  // exported as 0 from start, for the alert rules
+            }
+        }
     }
 
     @Override

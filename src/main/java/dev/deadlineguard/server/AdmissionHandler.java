@@ -76,10 +76,13 @@ final class AdmissionHandler implements Handler {
             ReviewResult result = reviewer.review(endpoint, body);
             metrics.reviewed(endpoint.label(), result.caseLabel(), result.action());
             if (!ReviewResult.ALLOW.equals(result.action())) {
-                LOG.info("{} {} uid={} user={} case={} action={}{}", endpoint.path(),
-                        result.review().input().displayName(), result.review().uid(),
-                        result.review().input().username(), result.caseLabel(), result.action(),
-                        result.review().input().dryRun() ? " dryRun" : "");
+                var input = result.review().input();
+                LOG.atInfo().addKeyValue("namespace", input.namespace()).addKeyValue("replicaset", input.name())
+                        .addKeyValue("review_uid", result.review().uid()).addKeyValue("case", result.caseLabel())
+                        .addKeyValue("action", result.action()).addKeyValue("endpoint", endpoint.label())
+                        .log("{} {} uid={} user={} case={} action={}{}", endpoint.path(), input.displayName(),
+                                result.review().uid(), input.username(), result.caseLabel(), result.action(),
+                                input.dryRun() ? " dryRun" : "");
             }
             ctx.status(200).contentType(JSON).result(result.body());
             observer.reviewed(endpoint, result);

@@ -71,7 +71,10 @@ public final class AdmissionServer implements AutoCloseable {
                         new AdmissionHandler(endpoint, reviewer, metrics.admission(), settings.maxRequestBytes(), observer));
                 for (HandlerType method : HandlerType.values()) {
                     if (method.isHttpMethod() && !method.equals(HandlerType.POST)) {
-                        config.routes.addHttpHandler(method, endpoint.path(), ctx -> methodNotAllowed(ctx, "POST"));
+                        config.routes.addHttpHandler(method, endpoint.path(), ctx -> {
+                            metrics.admission().rejected(endpoint.label(), 405);
+                            methodNotAllowed(ctx, "POST");
+                        });
                     }
                 }
             }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -31,25 +30,7 @@ class SweepCommandTest {
     }
 
     void useKubeconfig(String url) throws Exception {
-        Path file = dir.resolve("kubeconfig");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: me
-                  user:
-                    token: test
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: me, namespace: default}
-                current-context: mock
-                """.formatted(url));
-        System.setProperty("kubeconfig", file.toString());
+        System.setProperty("kubeconfig", dev.deadlineguard.testing.Kubeconfigs.write(dir, url, "default").toString());
     }
 
     ReplicaSet rs(String hash, int revision, String deadline) {

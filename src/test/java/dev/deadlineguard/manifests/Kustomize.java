@@ -33,11 +33,15 @@ final class Kustomize {
         return CACHE.computeIfAbsent(dir.toAbsolutePath().normalize(), Kustomize::run);
     }
 
-    /** Every directory under manifests/ that holds a kustomization. */
+    /** Optional parts an overlay adds with {@code components:}; rendered on top of a variant by their tests. */
+    static final Path COMPONENTS = MANIFESTS.resolve("components");
+
+    /** Every directory under manifests/ that holds a kustomization (not a Component). */
     static List<Path> kustomizations() {
         try (Stream<Path> files = Files.walk(MANIFESTS)) {
             return files.filter(p -> p.getFileName().toString().matches("kustomization\\.ya?ml|Kustomization"))
                     .map(Path::getParent)
+                    .filter(p -> !p.startsWith(COMPONENTS))
                     .sorted()
                     .toList();
         } catch (IOException e) {

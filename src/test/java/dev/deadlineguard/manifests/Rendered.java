@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -36,6 +40,10 @@ final class Rendered {
             Map.entry("v1/Namespace", Namespace.class),
             Map.entry("v1/ServiceAccount", ServiceAccount.class),
             Map.entry("v1/Service", Service.class),
+            Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("batch/v1/CronJob", CronJob.class),
+            Map.entry("batch/v1/Job", Job.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
             Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
@@ -47,10 +55,14 @@ final class Rendered {
 
     /** cert-manager kinds, kept as generic maps (no model on the test classpath). */
     static final List<String> CERT_MANAGER = List.of("cert-manager.io/v1/Issuer", "cert-manager.io/v1/Certificate");
+    /** Prometheus Operator kinds, kept as generic maps too. */
+    static final List<String> MONITORING = List.of("monitoring.coreos.com/v1/ServiceMonitor",
+            "monitoring.coreos.com/v1/PrometheusRule");
 
     final Path dir;
     final List<HasMetadata> typed = new ArrayList<>();
     final List<Map<String, Object>> certManager = new ArrayList<>();
+    final List<Map<String, Object>> monitoring = new ArrayList<>();
     // Shared between tests through the cache: tests read these, never change them.
 
     private Rendered(Path dir) {
@@ -76,6 +88,8 @@ final class Rendered {
                 rendered.typed.add(StrictModels.parse(doc, model, where));
             } else if (CERT_MANAGER.contains(type)) {
                 rendered.certManager.add(YAML.convertValue(doc, LinkedHashMap.class));
+            } else if (MONITORING.contains(type)) {
+                rendered.monitoring.add(YAML.convertValue(doc, LinkedHashMap.class));
             } else {
                 throw new AssertionError(where + ": unexpected type " + type + " (add it to Rendered.TYPED with its model)");
             }
@@ -108,6 +122,15 @@ final class Rendered {
         List<T> found = all(type);
         if (found.size() != 1) {
             throw new AssertionError(dir + ": expected exactly one " + type.getSimpleName() + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
+    /** The one Prometheus Operator object of {@code kind}; fails when there is none or more than one. */
+    Map<String, Object> monitoring(String kind) {
+        List<Map<String, Object>> found = monitoring.stream().filter(m -> kind.equals(m.get("kind"))).toList();
+        if (found.size() != 1) {
+            throw new AssertionError(dir + ": expected exactly one " + kind + ", found " + found.size());
         }
         return found.get(0);
     }

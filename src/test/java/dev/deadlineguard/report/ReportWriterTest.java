@@ -118,7 +118,9 @@ public class ReportWriterTest {
                 .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"created\"} 1.0")
                 .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"updated\"} 1.0")
                 .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"deleted\"} 1.0")
-                .doesNotContain("result=\"failed\"");
+                // exported from start, and nothing failed
+                .contains("deadline_guard_report_writes_total{kind=\"PolicyReport\",result=\"failed\"} 0.0")
+                .contains("deadline_guard_report_writes_total{kind=\"Report\",result=\"failed\"} 0.0");
     }
 
     @Test
