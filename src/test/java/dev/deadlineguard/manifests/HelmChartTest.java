@@ -334,7 +334,7 @@ class HelmChartTest {
         assertThat(rules(named(chart(EVERYTHING).all(ClusterRole.class), "deadline-guard-sweep").getRules())).containsExactly(
                 "apps/replicasets [] list,watch", "argoproj.io/rollouts [] list,watch", "/events [] create");
         assertThat(rules(named(chart(NO_SWEEPER).all(ClusterRole.class), "deadline-guard-sweep").getRules())).containsExactly(
-                "apps/replicasets [] get,list,watch,update", "argoproj.io/rollouts [] list,watch", "/events [] create");
+                "apps/replicasets [] get,list,watch,patch", "argoproj.io/rollouts [] list,watch", "/events [] create");
         assertThat(container(report).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     }
 
