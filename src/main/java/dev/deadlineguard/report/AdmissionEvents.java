@@ -42,7 +42,11 @@ public final class AdmissionEvents implements ReviewObserver, AutoCloseable {
                 .help("Kubernetes Events for admission verdicts, by result (created, aggregated: a repeat counted on the "
                         + "earlier Event, rate_limited, dropped: the queue was full, failed)")
                 .labelNames("result").register(registry);
-        java.util.List.of("recorded", "dropped", "failed").forEach(events::labelValues);  // exported as 0 from start
+        // exported as 0 from start: every outcome of the recorder, and "dropped" (the queue was full)
+        for (ReplicaSetEvents.Outcome outcome : ReplicaSetEvents.Outcome.values()) {
+            events.labelValues(outcome.label());
+        }
+        events.labelValues("dropped");
     }
 
     @Override
