@@ -1,5 +1,7 @@
 package dev.deadlineguard.policy;
 
+import dev.deadlineguard.core.DeadlineValue;
+
 import java.util.ArrayList;
 import java.util.List;
 

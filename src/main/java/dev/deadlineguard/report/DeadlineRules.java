@@ -1,6 +1,6 @@
 package dev.deadlineguard.report;
 
-import dev.deadlineguard.policy.DeadlineValue;
+import dev.deadlineguard.core.DeadlineValue;
 import dev.deadlineguard.sweep.ReplicaSetState;
 
 import java.time.Duration;

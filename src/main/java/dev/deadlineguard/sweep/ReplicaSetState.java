@@ -27,16 +27,16 @@ public record ReplicaSetState(String namespace, String name, String uid, String 
      * The deadline under the first guarded key the ReplicaSet carries; {@code key} is {@code null} and
      * the value absent when it carries none.
      */
-    public record GuardedDeadline(String key, dev.deadlineguard.policy.DeadlineValue value) {
+    public record GuardedDeadline(String key, dev.deadlineguard.core.DeadlineValue value) {
     }
 
     public GuardedDeadline guardedDeadline(java.util.List<String> guardedKeys) {
         for (String candidate : guardedKeys) {
             if (annotations.containsKey(candidate)) {
-                return new GuardedDeadline(candidate, dev.deadlineguard.policy.DeadlineValue.of(annotations.get(candidate)));
+                return new GuardedDeadline(candidate, dev.deadlineguard.core.DeadlineValue.of(annotations.get(candidate)));
             }
         }
-        return new GuardedDeadline(null, dev.deadlineguard.policy.DeadlineValue.absent());
+        return new GuardedDeadline(null, dev.deadlineguard.core.DeadlineValue.absent());
     }
 
     public String key() {

@@ -1,7 +1,7 @@
 package dev.deadlineguard.sweep;
 
-import dev.deadlineguard.policy.DeadlineValue;
-import dev.deadlineguard.policy.Rfc3339;
+import dev.deadlineguard.core.DeadlineValue;
+import dev.deadlineguard.core.Rfc3339;
 
 import java.time.Duration;
 import java.time.Instant;

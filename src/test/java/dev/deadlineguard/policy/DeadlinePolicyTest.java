@@ -1,5 +1,7 @@
 package dev.deadlineguard.policy;
 
+import dev.deadlineguard.core.DeadlineValue;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
