@@ -1,6 +1,6 @@
 package dev.deadlineguard.report;
 
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.ArgoReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 
 import java.time.Duration;
@@ -19,8 +19,8 @@ public final class Audit {
                                                    List<String> guardedKeys, int cap) {
         List<Finding> findings = new ArrayList<>();
         for (ReplicaSet rs : input.replicaSets()) {
-            ReplicaSetState state = ReplicaSetState.of(rs);
-            if (state.podTemplateHash() == null && state.rolloutName() == null) {
+            ArgoReplicaSet state = ArgoReplicaSet.of(rs);
+            if (!state.managedByArgoRollouts()) {
                 continue;
             }
             findings.addAll(DeadlineRules.evaluate(state, now, grace, guardedKeys));

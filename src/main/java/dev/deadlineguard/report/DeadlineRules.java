@@ -1,7 +1,7 @@
 package dev.deadlineguard.report;
 
 import dev.deadlineguard.core.DeadlineValue;
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.ArgoReplicaSet;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +15,25 @@ public final class DeadlineRules {
     private DeadlineRules() {
     }
 
-    /** Both rules' results for one Argo-managed ReplicaSet. */
-    public static List<Finding> evaluate(ReplicaSetState rs, Instant now, Duration grace, List<String> guardedKeys) {
-        ReplicaSetState.GuardedDeadline guarded = rs.guardedDeadline(guardedKeys);
-        String key = guarded.key() == null ? guardedKeys.get(0) : guarded.key();
-        DeadlineValue value = guarded.value();
+    /**
+     * Both rules' results for one Argo-managed ReplicaSet: {@code deadline-well-formed} judges every guarded key (and
+     * the controller's own), as admission does; {@code deadline-honoured} judges the deadline the controller honours.
+     */
+    public static List<Finding> evaluate(ArgoReplicaSet rs, Instant now, Duration grace, List<String> guardedKeys) {
+        String key = ArgoReplicaSet.DEADLINE_KEY;
+        DeadlineValue value = rs.deadline();
+        String checkedKey = key;
+        DeadlineValue checked = value;
+        for (String candidate : guardedKeys) {
+            DeadlineValue v = rs.value(candidate);
+            if (!checked.isAbsent() && !checked.isValid()) {
+                break;
+            }
+            if (!v.isAbsent() && !v.isValid()) {
+                checkedKey = candidate;
+                checked = v;
+            }
+        }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("key", key);
         props.put("value", value.isAbsent() ? "" : value.raw());
@@ -27,10 +41,10 @@ public final class DeadlineRules {
         props.put("replicas", Integer.toString(rs.replicas()));
         props.put("rollout", rs.rolloutName() == null ? "" : rs.rolloutName());
         props.put("revision", rs.revision() < 0 ? "" : Long.toString(rs.revision()));
-        return List.of(wellFormed(rs, key, value, props, now), honoured(rs, key, value, props, now, grace));
+        return List.of(wellFormed(rs, checkedKey, checked, props, now), honoured(rs, key, value, props, now, grace));
     }
 
-    private static Finding wellFormed(ReplicaSetState rs, String key, DeadlineValue value, Map<String, String> props, Instant now) {
+    private static Finding wellFormed(ArgoReplicaSet rs, String key, DeadlineValue value, Map<String, String> props, Instant now) {
         return switch (value.state()) {
             case ABSENT -> finding(rs, ReportRule.WELL_FORMED, ResultValue.PASS, key + " is not set", props, now);
             case VALID -> finding(rs, ReportRule.WELL_FORMED, ResultValue.PASS,
@@ -44,7 +58,7 @@ public final class DeadlineRules {
         };
     }
 
-    private static Finding honoured(ReplicaSetState rs, String key, DeadlineValue value, Map<String, String> props,
+    private static Finding honoured(ArgoReplicaSet rs, String key, DeadlineValue value, Map<String, String> props,
                                     Instant now, Duration grace) {
         if (value.isAbsent()) {
             return finding(rs, ReportRule.HONOURED, ResultValue.SKIP, "not marked for scale-down (no " + key + ")", props, now);
@@ -65,7 +79,7 @@ public final class DeadlineRules {
                 + "s grace has passed and the ReplicaSet still runs " + rs.replicas() + " replicas", props, now);
     }
 
-    private static Finding finding(ReplicaSetState rs, ReportRule rule, ResultValue result, String message,
+    private static Finding finding(ArgoReplicaSet rs, ReportRule rule, ResultValue result, String message,
                                    Map<String, String> props, Instant now) {
         return new Finding(rs.namespace(), rs.name(), rs.uid(), rule, result, message, Finding.props(props), now);
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deadlineguard.sweep.DecisionListener;
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.sweep.SweepDecision;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,7 +63,7 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void decided(ReplicaSetState rs, SweepDecision decision, Instant now) {
+    public synchronized void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
         if (decision instanceof SweepDecision.Skip skip && skip.reason() == dev.deadlineguard.sweep.SkipReason.NOT_ARGO_MANAGED) {
             return;
         }

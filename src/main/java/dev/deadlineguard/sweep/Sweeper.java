@@ -1,5 +1,9 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.RolloutState;
+
+import dev.deadlineguard.core.ArgoReplicaSet;
+
 import dev.deadlineguard.metrics.SweepMetrics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -66,11 +70,11 @@ public final class Sweeper implements AutoCloseable {
         List<String> namespaces = config.namespaces().isEmpty() ? java.util.Collections.singletonList(null) : config.namespaces();
         for (String ns : namespaces) {
             SharedIndexInformer<ReplicaSet> rs = (ns == null
-                    ? client.apps().replicaSets().inAnyNamespace().withLabel(ReplicaSetState.HASH_LABEL)
-                    : client.apps().replicaSets().inNamespace(ns).withLabel(ReplicaSetState.HASH_LABEL))
+                    ? client.apps().replicaSets().inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
+                    : client.apps().replicaSets().inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
                     .runnableInformer(resync.toMillis());
             rs.addIndexers(Map.of(ROLLOUT_INDEX, r -> {
-                String owner = ReplicaSetState.of(r).rolloutName();
+                String owner = ArgoReplicaSet.of(r).rolloutName();
                 return owner == null ? List.of() : List.of(r.getMetadata().getNamespace() + "/" + owner);
             }));
             rs.addEventHandler(new ResourceEventHandler<>() {
@@ -181,7 +185,7 @@ public final class Sweeper implements AutoCloseable {
     }
 
     private void decideAndAct(String key, ReplicaSet object, Instant now, int conflicts) {
-        ReplicaSetState rs = ReplicaSetState.of(object);
+        ArgoReplicaSet rs = ArgoReplicaSet.of(object);
         RolloutState rollout = rs.rolloutName() == null ? null : cachedRollout(rs.namespace(), rs.rolloutName());
         SweepDecision decision = SweepPolicy.decide(rs, rollout, siblings(rs), now, config);
         listener.decided(rs, decision, now);
@@ -212,7 +216,7 @@ public final class Sweeper implements AutoCloseable {
         }
     }
 
-    private void act(String key, ReplicaSet object, ReplicaSetState rs, SweepDecision decision, Instant now, int conflicts,
+    private void act(String key, ReplicaSet object, ArgoReplicaSet rs, SweepDecision decision, Instant now, int conflicts,
                      String action, java.util.function.Supplier<ClusterActions.Result> write, String reason, String type,
                      String message) {
         metrics.due(decision instanceof SweepDecision.ScaleDown ? "overdue" : "stuck");
@@ -262,7 +266,7 @@ public final class Sweeper implements AutoCloseable {
         }
     }
 
-    private void report(ReplicaSet object, ReplicaSetState rs, SweepDecision.Report report) {
+    private void report(ReplicaSet object, ArgoReplicaSet rs, SweepDecision.Report report) {
         String problem = report.problem().name().toLowerCase(java.util.Locale.ROOT);
         metrics.due(problem);
         metrics.reported(problem);
@@ -366,14 +370,14 @@ public final class Sweeper implements AutoCloseable {
         return null;
     }
 
-    private List<ReplicaSetState> siblings(ReplicaSetState rs) {
+    private List<ArgoReplicaSet> siblings(ArgoReplicaSet rs) {
         if (rs.rolloutName() == null) {
             return List.of(rs);
         }
-        List<ReplicaSetState> result = new ArrayList<>();
+        List<ArgoReplicaSet> result = new ArrayList<>();
         for (SharedIndexInformer<ReplicaSet> informer : replicaSetInformers) {
             for (ReplicaSet sibling : informer.getIndexer().byIndex(ROLLOUT_INDEX, rs.namespace() + "/" + rs.rolloutName())) {
-                result.add(ReplicaSetState.of(sibling));
+                result.add(ArgoReplicaSet.of(sibling));
             }
         }
         if (result.stream().noneMatch(s -> Objects.equals(s.name(), rs.name()))) {

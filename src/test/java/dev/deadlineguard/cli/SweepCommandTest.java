@@ -52,13 +52,13 @@ class SweepCommandTest {
         System.setProperty("kubeconfig", file.toString());
     }
 
-    ReplicaSet rs(String hash, int revision, String deadline) {
+    ReplicaSet rs(String hash, int revision, String deadline, String rolloutUid) {
         ReplicaSetBuilder b = new ReplicaSetBuilder().withNewMetadata().withNamespace("shop").withName("checkout-" + hash)
                 .withLabels(Map.of("rollouts-pod-template-hash", hash))
                 .withAnnotations(deadline == null ? Map.of("rollout.argoproj.io/revision", "" + revision)
                         : Map.of("rollout.argoproj.io/revision", "" + revision, "scale-down-deadline", deadline))
                 .addNewOwnerReference().withApiVersion("argoproj.io/v1alpha1").withKind("Rollout").withName("checkout")
-                .withUid("u").withController(true).endOwnerReference().endMetadata()
+                .withUid(rolloutUid).withController(true).endOwnerReference().endMetadata()
                 .withNewSpec().withReplicas(3).endSpec();
         return b.build();
     }
@@ -69,9 +69,10 @@ class SweepCommandTest {
                 .withNewMetadata().withNamespace("shop").withName("checkout").endMetadata().build();
         rollout.setAdditionalProperty("spec", Map.of("replicas", 3));
         rollout.setAdditionalProperty("status", Map.of("stableRS", "new", "currentPodHash", "new", "observedGeneration", "1"));
-        client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace("shop").resource(rollout).create();
-        client.apps().replicaSets().inNamespace("shop").resource(rs("old", 1, "2020-01-01T00:00:00Z")).create();
-        client.apps().replicaSets().inNamespace("shop").resource(rs("new", 2, null)).create();
+        String uid = client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace("shop").resource(rollout).create()
+                .getMetadata().getUid();
+        client.apps().replicaSets().inNamespace("shop").resource(rs("old", 1, "2020-01-01T00:00:00Z", uid)).create();
+        client.apps().replicaSets().inNamespace("shop").resource(rs("new", 2, null, uid)).create();
         useKubeconfig(client.getMasterUrl().toString());
 
         ReviewCommandTest.Run dry = ReviewCommandTest.run("sweep", "--once", "--dry-run");

@@ -1,6 +1,7 @@
 package dev.deadlineguard.report;
 
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.TestReplicaSets;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,8 +16,9 @@ class DeadlineRulesTest {
     static final Instant NOW = Instant.parse("2024-08-01T16:00:00Z");
     static final List<String> KEYS = List.of("scale-down-deadline", "argo-rollouts.argoproj.io/scale-down-deadline");
 
-    static ReplicaSetState rs(int replicas, Map<String, String> annotations) {
-        return new ReplicaSetState("shop", "checkout-old", "uid-1", "7", "old", annotations, replicas, "checkout", 2, false);
+    static ArgoReplicaSet rs(int replicas, Map<String, String> annotations) {
+        return TestReplicaSets.replicaSet("shop", "checkout-old", "old", annotations, replicas, 2,
+                TestReplicaSets.rollout("checkout"), false);
     }
 
     static List<Finding> evaluate(int replicas, Map<String, String> annotations) {

@@ -1,6 +1,6 @@
 package dev.deadlineguard.report;
 
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.TestReplicaSets;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,8 +16,8 @@ class NamespaceReportTest {
     static final Instant NOW = Instant.parse("2024-08-01T16:00:00Z");
 
     static List<Finding> findings(String ns, String name, String deadline) {
-        return DeadlineRules.evaluate(new ReplicaSetState(ns, name, "uid-" + name, "1", "h", deadline == null ? Map.of()
-                : Map.of("scale-down-deadline", deadline), 3, "r", 1, false), NOW, Duration.ofSeconds(30), List.of("scale-down-deadline"));
+        return DeadlineRules.evaluate(TestReplicaSets.replicaSet(ns, name, "h", deadline == null ? Map.of()
+                : Map.of("scale-down-deadline", deadline), 3, 1, TestReplicaSets.rollout("r"), false), NOW, Duration.ofSeconds(30), List.of("scale-down-deadline"));
     }
 
     @Test
