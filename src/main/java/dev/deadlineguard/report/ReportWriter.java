@@ -67,7 +67,7 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
         if (decision instanceof SweepDecision.Skip skip && skip.reason() == dev.deadlineguard.sweep.SkipReason.NOT_ARGO_MANAGED) {
             return;
         }
-        List<Finding> fresh = DeadlineRules.evaluate(rs, now, grace, guardedKeys);
+        List<Finding> fresh = DeadlineRules.evaluate(rs, decision, now, grace, guardedKeys, false);
         Map<String, List<Finding>> namespace = state.computeIfAbsent(rs.namespace(), ns -> new TreeMap<>());
         List<Finding> previous = namespace.get(rs.name());
         List<Finding> merged = new ArrayList<>(fresh.size());

@@ -30,6 +30,11 @@ public final class ClusterConnection {
     }
 
     public static Result connect(Map<String, String> env) {
+        return connect(env, null);
+    }
+
+    /** @param context the kubeconfig context to use, or {@code null} for the current one */
+    public static Result connect(Map<String, String> env, String context) {
         String where = configurationSource(env);
         if (where == null) {
             String kubeconfig = System.getProperty("kubeconfig", env.get("KUBECONFIG"));
@@ -37,7 +42,7 @@ public final class ClusterConnection {
                     ? "no cluster configuration found (the kubeconfig " + kubeconfig + " does not exist)"
                     : "no cluster configuration found (no KUBECONFIG, no ~/.kube/config, not running in a pod)");
         }
-        Config config = Config.autoConfigure(null);
+        Config config = Config.autoConfigure(context);
         config.setRequestTimeout(10_000);
         config.setConnectionTimeout(5_000);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
