@@ -1,9 +1,7 @@
 package dev.deadlineguard.sweep;
 
-import dev.deadlineguard.core.RolloutState;
-
 import dev.deadlineguard.core.ArgoReplicaSet;
-
+import dev.deadlineguard.core.RolloutState;
 import dev.deadlineguard.metrics.SweepMetrics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;

@@ -80,7 +80,7 @@ class AuditClusterTest {
 
     @AfterEach
     void clearKubeconfig() {
-        System.clearProperty("kubeconfig");
+        TestKubeconfig.clear();
     }
 
     static ObjectNode fresh(JsonNode item) {
@@ -95,30 +95,7 @@ class AuditClusterTest {
     }
 
     void useKubeconfig(String url, String currentContext) throws Exception {
-        Path file = dir.resolve("kubeconfig");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                - name: nowhere
-                  cluster:
-                    server: https://127.0.0.1:1
-                users:
-                - name: me
-                  user:
-                    token: test
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: me, namespace: shop}
-                - name: nowhere
-                  context: {cluster: nowhere, user: me}
-                current-context: %s
-                """.formatted(url, currentContext));
-        System.setProperty("kubeconfig", file.toString());
+        TestKubeconfig.use(dir, url, "shop", currentContext);
     }
 
     /** Everything the server holds, as kubectl get rs,rollouts -A -o json prints it. */

@@ -27,29 +27,11 @@ class SweepCommandTest {
 
     @AfterEach
     void clearKubeconfig() {
-        System.clearProperty("kubeconfig");
+        TestKubeconfig.clear();
     }
 
     void useKubeconfig(String url) throws Exception {
-        Path file = dir.resolve("kubeconfig");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: me
-                  user:
-                    token: test
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: me, namespace: default}
-                current-context: mock
-                """.formatted(url));
-        System.setProperty("kubeconfig", file.toString());
+        TestKubeconfig.use(dir, url, "default", "mock");
     }
 
     ReplicaSet rs(String hash, int revision, String deadline, String rolloutUid) {

@@ -1,10 +1,8 @@
 package dev.deadlineguard.policy;
 
 import dev.deadlineguard.core.ArgoReplicaSet;
-import dev.deadlineguard.core.TestReplicaSets;
-
 import dev.deadlineguard.core.DeadlineValue;
-
+import dev.deadlineguard.core.TestReplicaSets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
