@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"One sweeper pass against the cluster (standard kubeconfig resolution: KUBECONFIG, ~/.kube/config, "
-                + "in-cluster), then exit: for a CronJob or a manual run. Inside serve the sweeper runs continuously.",
+                + "in-cluster), then exit: for a CronJob or a manual run. Inside serve the sweeper runs continuously. "
+                + "Prints the plan: one line per ReplicaSet with a deadline, what was (or would be) done and why not.",
                 "Exit code 0 when nothing was due, 3 when something was overdue or stuck (and was handled or reported), "
                         + "1 on errors."})
 public final class SweepCommand implements Callable<Integer> {

@@ -82,7 +82,21 @@ class SweeperTest {
         Eventually.until("cache holds " + replicaSets + " ReplicaSets", TIMEOUT,
                 () -> client.apps().replicaSets().inNamespace(NS).list().getItems().stream()
                         .allMatch(rs -> cachedVersion(rs.getMetadata().getName()).equals(rs.getMetadata().getResourceVersion())));
+        // and every Rollout: one that reaches the cache after the run would enqueue its ReplicaSets again
+        Eventually.until("cache holds the Rollouts", TIMEOUT,
+                () -> client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(NS).list().getItems().stream()
+                        .allMatch(r -> cachedRollout(r.getMetadata().getName()) != null));
         sweeper.runDue();
+    }
+
+    Object cachedRollout(String name) {
+        try {
+            java.lang.reflect.Method m = Sweeper.class.getDeclaredMethod("cachedRollout", String.class, String.class);
+            m.setAccessible(true);
+            return m.invoke(sweeper, NS, name);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     String cachedVersion(String name) {
