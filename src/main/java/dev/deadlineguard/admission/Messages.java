@@ -1,7 +1,7 @@
 package dev.deadlineguard.admission;
 
 import dev.deadlineguard.policy.DeadlineCase;
-import dev.deadlineguard.policy.DeadlineValue;
+import dev.deadlineguard.core.DeadlineValue;
 import dev.deadlineguard.policy.KeyFinding;
 import dev.deadlineguard.policy.Remedy;
 

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deadlineguard.policy.AdmissionInput;
-import dev.deadlineguard.policy.ReplicaSetView;
+import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.ControllerRef;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -69,8 +70,8 @@ public final class ReviewDecoder {
         if (!probe.isReplicaSetUpdate()) {
             return new DecodedReview(apiVersion, request.uid, rawObject, probe);
         }
-        ReplicaSetView oldObject = replicaSet(request.oldObject, "request.oldObject");
-        ReplicaSetView object = replicaSet(request.object, "request.object");
+        ArgoReplicaSet oldObject = replicaSet(request.oldObject, "request.oldObject");
+        ArgoReplicaSet object = replicaSet(request.object, "request.object");
         AdmissionInput input = new AdmissionInput(request.group, request.version, request.resource, request.subResource,
                 request.operation, request.namespace, request.name, request.username, request.dryRun, oldObject, object);
         return new DecodedReview(apiVersion, request.uid, rawObject, input);
@@ -262,7 +263,7 @@ public final class ReviewDecoder {
         return p.getText();
     }
 
-    private static ReplicaSetView replicaSet(ObjectParts parts, String path) throws BadReviewException {
+    private static ArgoReplicaSet replicaSet(ObjectParts parts, String path) throws BadReviewException {
         if (parts == null) {
             throw new BadReviewException(path + " is required for an UPDATE of replicasets");
         }
@@ -275,7 +276,7 @@ public final class ReviewDecoder {
         }
         Map<String, String> labels = Map.of();
         Map<String, String> annotations = Map.of();
-        boolean controlledByRollout = false;
+        ControllerRef controller = null;
         String namespace = null;
         String name = null;
         String uid = null;
@@ -285,7 +286,7 @@ public final class ReviewDecoder {
             uid = text(metadata, "uid", path + ".metadata.uid");
             labels = stringMap(metadata, "labels", path + ".metadata.labels");
             annotations = stringMap(metadata, "annotations", path + ".metadata.annotations");
-            controlledByRollout = controlledByRollout(metadata.get("ownerReferences"), path + ".metadata.ownerReferences");
+            controller = controller(metadata.get("ownerReferences"), path + ".metadata.ownerReferences");
         }
         JsonNode spec = parts.spec();
         if (spec != null && !spec.isNull() && !spec.isObject()) {
@@ -299,23 +300,25 @@ public final class ReviewDecoder {
             }
             replicas = r.intValue();
         }
-        return new ReplicaSetView(namespace, name, uid, labels, annotations, controlledByRollout, replicas);
+        return new ArgoReplicaSet(namespace, name, uid, null, labels, annotations, replicas == null ? 1 : replicas,
+                controller, false);
     }
 
-    private static boolean controlledByRollout(JsonNode refs, String path) throws BadReviewException {
+    /** The ownerReference with {@code controller: true}, or {@code null}. */
+    private static ControllerRef controller(JsonNode refs, String path) throws BadReviewException {
         if (refs == null || refs.isNull()) {
-            return false;
+            return null;
         }
         if (!refs.isArray()) {
             throw new BadReviewException(path + " must be a JSON array");
         }
         for (JsonNode ref : refs) {
-            if (ref.isObject() && "Rollout".equals(ref.path("kind").asText(null))
-                    && ref.path("controller").isBoolean() && ref.path("controller").booleanValue()) {
-                return true;
+            if (ref.isObject() && ref.path("controller").isBoolean() && ref.path("controller").booleanValue()) {
+                return new ControllerRef(ref.path("apiVersion").textValue(), ref.path("kind").textValue(),
+                        ref.path("name").textValue(), ref.path("uid").textValue());
             }
         }
-        return false;
+        return null;
     }
 
     private static Map<String, String> stringMap(JsonNode parent, String field, String path) throws BadReviewException {

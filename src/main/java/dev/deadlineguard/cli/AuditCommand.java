@@ -7,7 +7,12 @@ import dev.deadlineguard.report.Audit;
 import dev.deadlineguard.report.AuditInput;
 import dev.deadlineguard.report.NamespaceReport;
 import dev.deadlineguard.report.ReportFormat;
+import dev.deadlineguard.report.LiveSnapshot;
 import dev.deadlineguard.report.Summary;
+import dev.deadlineguard.cluster.ClusterConnection;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.deadlineguard.sweep.SweepConfig;
+import dev.deadlineguard.sweep.SweepMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +27,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Read a snapshot of the cluster (kubectl get rs,rollouts -A -o json, or -o yaml) and print policy "
-                + "reports for every Argo-managed ReplicaSet: one per namespace, as a v1 List.",
+        description = {"Read a snapshot of the cluster (kubectl get rs,rollouts -A -o json, or -o yaml; or the live cluster "
+                + "with --cluster) and print policy "
+                + "reports for every Argo-managed ReplicaSet: one per namespace, as a v1 List. Each result carries the "
+                + "sweeper's decision; the plan (what sweep --once --dry-run would print) goes to stderr.",
                 "Exit code 0 when no result reaches --fail-on, 3 when one does, 1 when the input cannot be read or an "
                         + "object in it cannot be judged."})
 public final class AuditCommand implements Callable<Integer> {
@@ -66,11 +73,69 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Judge as of this RFC 3339 time instead of the current time (for reproducible reports).")
     Instant now;
 
+    @Option(names = "--sweep-mode", defaultValue = "enforce", paramLabel = "MODE",
+            description = "Judge as a sweeper in this mode would: report, repair or enforce (default: ${DEFAULT-VALUE}).")
+    SweepMode mode;
+
+    @Option(names = "--cluster", description = "Read the live cluster instead of a file (standard kubeconfig resolution: "
+            + "KUBECONFIG, ~/.kube/config, in-cluster), read-only: list requests only.")
+    boolean cluster;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "With --cluster: the kubeconfig context (default: the current one).")
+    String context;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+            description = "With --cluster: the namespace to read (default: the context's namespace).")
+    String namespace;
+
+    @Option(names = {"-A", "--all-namespaces"}, description = "With --cluster: read every namespace.")
+    boolean allNamespaces;
+
     @CommandLine.Mixin
     GuardedKeysOption guardedKeys;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private AuditInput.Parsed readFile(PrintWriter err) {
+        if (context != null || namespace != null || allNamespaces) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--context, --namespace and --all-namespaces go with --cluster");
+        }
+        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err);
+        if (input == null) {
+            return null;
+        }
+        try {
+            return AuditInput.parse(input);
+        } catch (AuditInput.UnreadableInput e) {
+            err.println("error: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private AuditInput.Parsed readCluster(PrintWriter err, List<String> notes) {
+        if (spec.commandLine().getParseResult().hasMatchedPositional(0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cluster reads the cluster, not " + file
+                    + "; give one or the other");
+        }
+        if (allNamespaces && namespace != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--namespace and --all-namespaces exclude each other");
+        }
+        ClusterConnection.Result connection = ClusterConnection.connect(System.getenv(), context);
+        if (!connection.connected()) {
+            err.println("error: " + connection.problem());
+            return null;
+        }
+        try (KubernetesClient client = connection.client()) {
+            String ns = allNamespaces ? null : namespace != null ? namespace
+                    : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace() : "default";
+            return LiveSnapshot.read(client, ns, notes);
+        } catch (LiveSnapshot.Unreadable e) {
+            err.println("error: " + e.getMessage());
+            return null;
+        }
+    }
 
     @Override
     public Integer call() {
@@ -84,18 +149,16 @@ public final class AuditCommand implements Callable<Integer> {
         if (maxResults < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-results must be at least 1");
         }
-        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err);
-        if (input == null) {
+        List<String> notes = new java.util.ArrayList<>();
+        AuditInput.Parsed parsed = cluster ? readCluster(err, notes) : readFile(err);
+        if (parsed == null) {
             return ExitCodes.FAILURE;
         }
-        AuditInput.Parsed parsed;
-        try {
-            parsed = AuditInput.parse(input);
-        } catch (AuditInput.UnreadableInput e) {
-            err.println("error: " + e.getMessage());
-            return ExitCodes.FAILURE;
-        }
-        Map<String, NamespaceReport> reports = Audit.run(parsed, now == null ? Instant.now() : now, grace, guardedKeys.keys(), maxResults);
+        SweepConfig config = new SweepConfig(guardedKeys.keys(), mode, true, grace, List.of(),
+                SweepConfig.ARGO_DEFAULT_SCALE_DOWN_DELAY);
+        Audit.Result audit = Audit.run(parsed.replicaSets(), parsed.rollouts(), now == null ? Instant.now() : now, config,
+                maxResults);
+        Map<String, NamespaceReport> reports = audit.reports();
 
         ObjectNode list = JsonNodeFactory.instance.objectNode();
         list.put("apiVersion", "v1");
@@ -129,6 +192,8 @@ public final class AuditCommand implements Callable<Integer> {
         err.printf("audit: %d Argo-managed ReplicaSets in %d namespaces: %d fail, %d warn, %d error, %d pass, %d skip"
                         + "%s%n", replicaSets, reports.size(), fail, warn, error, pass, skip,
                 parsed.otherKinds() > 0 ? " (" + parsed.otherKinds() + " objects of other kinds left out)" : "");
+        notes.forEach(note -> err.println("note: " + note));
+        audit.plan().forEach(line -> err.println("  " + line));
         if (!parsed.problems().isEmpty()) {
             return ExitCodes.FAILURE;
         }

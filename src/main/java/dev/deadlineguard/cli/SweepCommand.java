@@ -1,10 +1,13 @@
 package dev.deadlineguard.cli;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.metrics.MetricsRegistry;
 import dev.deadlineguard.cluster.ClusterConnection;
 import dev.deadlineguard.sweep.DecisionListener;
 import dev.deadlineguard.sweep.KubernetesActions;
 import dev.deadlineguard.sweep.SweepConfig;
+import dev.deadlineguard.sweep.SweepDecision;
+import dev.deadlineguard.sweep.SweepPlan;
 import dev.deadlineguard.sweep.Sweeper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,13 +17,15 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
+import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"One sweeper pass against the cluster (standard kubeconfig resolution: KUBECONFIG, ~/.kube/config, "
-                + "in-cluster), then exit: for a CronJob or a manual run. Inside serve the sweeper runs continuously.",
+                + "in-cluster), then exit: for a CronJob or a manual run. Inside serve the sweeper runs continuously. "
+                + "Prints the plan: one line per ReplicaSet with a deadline, what was (or would be) done and why not.",
                 "Exit code 0 when nothing was due, 3 when something was overdue or stuck (and was handled or reported), "
                         + "1 on errors."})
 public final class SweepCommand implements Callable<Integer> {
@@ -46,6 +51,25 @@ public final class SweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Keeps the latest decision per ReplicaSet, for the plan. */
+    static final class PlanListener implements DecisionListener {
+        private final SortedMap<String, SweepDecision> decisions = new TreeMap<>();
+
+        @Override
+        public synchronized void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+            decisions.put(rs.key(), decision);
+        }
+
+        @Override
+        public synchronized void removed(String namespace, String name) {
+            decisions.remove(namespace + "/" + name);
+        }
+
+        synchronized SortedMap<String, SweepDecision> decisions() {
+            return new TreeMap<>(decisions);
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,9 +81,10 @@ public final class SweepCommand implements Callable<Integer> {
         }
         SweepConfig config = sweep.toConfig(guardedKeys.keys());
         Clock clock = Clock.systemUTC();
+        PlanListener plan = new PlanListener();
         try (var client = connection.client();
              Sweeper sweeper = new Sweeper(client, config, new KubernetesActions(client, clock, SweepOptions.defaultIdentity()),
-                     clock, new MetricsRegistry(false).sweep(), DecisionListener.NONE)) {
+                     clock, new MetricsRegistry(false).sweep(), plan)) {
             sweeper.startInformers(Duration.ZERO);
             long deadline = System.nanoTime() + syncTimeout.toNanos();
             while (!sweeper.cacheCurrent()) {
@@ -75,11 +100,7 @@ public final class SweepCommand implements Callable<Integer> {
             Sweeper.SweepTally tally = sweeper.tally();
             out.println("sweep: " + guarded + " Argo-managed ReplicaSets, mode " + config.mode().name().toLowerCase()
                     + (config.dryRun() ? " (dry run)" : ""));
-            for (Map.Entry<String, List<String>> acted : tally.acted().entrySet()) {
-                out.println("  " + acted.getKey().replace('_', ' ') + ": " + String.join(", ", acted.getValue()));
-            }
-            tally.reported().forEach((problem, keys) ->
-                    out.println("  reported " + problem.name().toLowerCase() + ": " + String.join(", ", keys)));
+            SweepPlan.lines(plan.decisions(), config).forEach(line -> out.println("  " + line));
             if (tally.failed() > 0) {
                 out.println("  failed: " + tally.failed() + " (see the log)");
             }

@@ -42,11 +42,16 @@ public final class ClusterConnection {
 
     /** Connects once and checks that the API server answers (for {@code sweep --once} and {@code audit --cluster}). */
     public static Result connect(Map<String, String> env) {
+        return connect(env, null);
+    }
+
+    /** @param context the kubeconfig context to use, or {@code null} for the current one */
+    public static Result connect(Map<String, String> env, String context) {
         String missing = missingConfiguration(env);
         if (missing != null) {
             return new Result(null, missing);
         }
-        Target target = target(env);
+        Target target = target(Config.autoConfigure(context), configurationSource(env));
         try {
             target.client().getKubernetesVersion();
             return new Result(target.client(), null);

@@ -17,10 +17,11 @@ public final class SweepMetrics {
     public static final List<String> ACTIONS = List.of("scale_down", "repair");
     public static final List<String> RESULTS = List.of("done", "dry_run", "conflict", "failed");
     /** {@code SkipReason.label()} of every reason (SweepMetricsTest keeps the two in step). */
+    /** The labels of {@code dev.deadlineguard.sweep.SkipReason}, in its order (MetricsFromStartTest keeps them equal). */
     public static final List<String> SKIP_REASONS = List.of("not_argo_managed", "being_deleted", "already_scaled_down",
-            "no_deadline", "no_rollout_owner", "rollout_missing", "rollout_status_stale", "referenced_by_rollout",
-            "newest_revision", "unknown_revision");
-    public static final List<String> OPERATIONS = List.of("reconcile", "get", "update");
+            "no_deadline", "orphan", "owner_not_a_rollout", "rollout_missing", "owned_by_another_rollout",
+            "rollout_status_stale", "no_pod_template_hash", "referenced_by_rollout", "unknown_revision", "newest_revision");
+    public static final List<String> OPERATIONS = List.of("reconcile", "get", "patch");
 
     private final Gauge guarded;
     private final Gauge queueSize;

@@ -1,5 +1,7 @@
 package dev.deadlineguard.policy;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
+
 /**
  * Everything the admission decision needs from one AdmissionReview request, already decoded.
  *
@@ -16,8 +18,8 @@ public record AdmissionInput(
         String name,
         String username,
         boolean dryRun,
-        ReplicaSetView oldObject,
-        ReplicaSetView object) {
+        ArgoReplicaSet oldObject,
+        ArgoReplicaSet object) {
 
     /** An update of the main {@code apps/v1 replicasets} resource (not a subresource). */
     public boolean isReplicaSetUpdate() {

@@ -1,5 +1,7 @@
 package dev.deadlineguard.policy;
 
+import dev.deadlineguard.core.DeadlineValue;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +26,8 @@ public final class DeadlinePolicy {
         }
         List<KeyFinding> findings = new ArrayList<>(config.guardedKeys().size());
         for (String key : config.guardedKeys()) {
-            DeadlineValue before = input.oldObject().deadline(key);
-            DeadlineValue after = input.object().deadline(key);
+            DeadlineValue before = input.oldObject().value(key);
+            DeadlineValue after = input.object().value(key);
             findings.add(new KeyFinding(key, classify(before, after, input, config), before, after));
         }
         return new Decision(Decision.Scope.JUDGED, findings);
@@ -43,7 +45,7 @@ public final class DeadlinePolicy {
                 if (!before.isValid()) {
                     yield DeadlineCase.BROKEN_REMOVED;
                 }
-                if (input.object().effectiveReplicas() == 0) {
+                if (input.object().replicas() == 0) {
                     yield DeadlineCase.DROPPED_SCALE_DOWN;
                 }
                 if (input.username() != null && config.controllerUsernames().contains(input.username())) {

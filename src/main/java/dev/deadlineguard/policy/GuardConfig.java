@@ -18,9 +18,9 @@ public record GuardConfig(
         Set<String> exemptNamespaces) {
 
     /** The key the controller really reads and writes (no prefix). */
-    public static final String CONTROLLER_KEY = "scale-down-deadline";
+    public static final String CONTROLLER_KEY = dev.deadlineguard.core.ArgoReplicaSet.DEADLINE_KEY;
     /** The key as the Argo Rollouts documentation spells it. */
-    public static final String DOCUMENTED_KEY = "argo-rollouts.argoproj.io/scale-down-deadline";
+    public static final String DOCUMENTED_KEY = dev.deadlineguard.core.ArgoReplicaSet.DOCUMENTED_KEY;
     public static final String DEFAULT_CONTROLLER = "system:serviceaccount:argo-rollouts:argo-rollouts";
 
     public GuardConfig {

@@ -3,8 +3,8 @@ package dev.deadlineguard.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.sweep.DecisionListener;
-import dev.deadlineguard.sweep.ReplicaSetState;
 import dev.deadlineguard.sweep.SweepDecision;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -93,11 +93,11 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void decided(ReplicaSetState rs, SweepDecision decision, Instant now) {
+    public synchronized void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
         if (decision instanceof SweepDecision.Skip skip && skip.reason() == dev.deadlineguard.sweep.SkipReason.NOT_ARGO_MANAGED) {
             return;
         }
-        List<Finding> fresh = DeadlineRules.evaluate(rs, now, grace, guardedKeys);
+        List<Finding> fresh = DeadlineRules.evaluate(rs, decision, now, grace, guardedKeys, false);
         Map<String, List<Finding>> namespace = state.computeIfAbsent(rs.namespace(), ns -> new TreeMap<>());
         List<Finding> previous = namespace.get(rs.name());
         List<Finding> merged = new ArrayList<>(fresh.size());

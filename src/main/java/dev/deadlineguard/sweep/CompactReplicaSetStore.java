@@ -1,5 +1,6 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -124,7 +125,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
         int i = 0;
         for (Map.Entry<String, String> e : map.entrySet()) {
             flat[i++] = share(e.getKey());
-            flat[i++] = labels && !ReplicaSetState.HASH_LABEL.equals(e.getKey()) ? share(e.getValue()) : e.getValue();
+            flat[i++] = labels && !ArgoReplicaSet.HASH_LABEL.equals(e.getKey()) ? share(e.getValue()) : e.getValue();
         }
         return flat;
     }

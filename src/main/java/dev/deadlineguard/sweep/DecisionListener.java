@@ -1,17 +1,19 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
+
 import java.time.Instant;
 
 /** Hears every decision the sweeper makes (for policy reports). */
 public interface DecisionListener {
 
-    void decided(ReplicaSetState rs, SweepDecision decision, Instant now);
+    void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now);
 
     void removed(String namespace, String name);
 
     DecisionListener NONE = new DecisionListener() {
         @Override
-        public void decided(ReplicaSetState rs, SweepDecision decision, Instant now) {
+        public void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
         }
 
         @Override

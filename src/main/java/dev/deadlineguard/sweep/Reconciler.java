@@ -1,5 +1,7 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.RolloutState;
+import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.cluster.Backoff;
 import dev.deadlineguard.metrics.SweepMetrics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -76,7 +78,7 @@ final class Reconciler {
     }
 
     private void decideAndAct(String key, ReplicaSet object, Instant now, int conflicts) {
-        ReplicaSetState rs = ReplicaSetState.of(object);
+        ArgoReplicaSet rs = ArgoReplicaSet.of(object);
         RolloutState rollout = rs.rolloutName() == null ? null : rollout(rs.namespace(), rs.rolloutName());
         SweepDecision decision = SweepPolicy.decide(rs, rollout, siblings(rs), now, config);
         listener.decided(rs, decision, now);
@@ -107,7 +109,7 @@ final class Reconciler {
         }
     }
 
-    private void act(String key, ReplicaSet object, ReplicaSetState rs, SweepDecision decision, Instant now, int conflicts,
+    private void act(String key, ReplicaSet object, ArgoReplicaSet rs, SweepDecision decision, Instant now, int conflicts,
                      String action, Supplier<ClusterActions.Result> write, String reason, String type, String message) {
         metrics.due(decision instanceof SweepDecision.ScaleDown ? "overdue" : "stuck");
         if (config.dryRun()) {
@@ -149,14 +151,14 @@ final class Reconciler {
             }
             case FAILED -> {
                 metrics.action(action, "failed");
-                metrics.error("update");
+                metrics.error("patch");
                 tally.recordFailure();
                 backoff(key, now);
             }
         }
     }
 
-    private void report(ReplicaSet object, ReplicaSetState rs, SweepDecision.Report report) {
+    private void report(ReplicaSet object, ArgoReplicaSet rs, SweepDecision.Report report) {
         String problem = report.problem().name().toLowerCase(Locale.ROOT);
         metrics.due(problem);
         metrics.reported(problem);
@@ -188,13 +190,13 @@ final class Reconciler {
         return rollout == null ? null : RolloutState.of(rollout, config.defaultScaleDownDelay());
     }
 
-    private List<ReplicaSetState> siblings(ReplicaSetState rs) {
+    private List<ArgoReplicaSet> siblings(ArgoReplicaSet rs) {
         if (rs.rolloutName() == null) {
             return List.of(rs);
         }
-        List<ReplicaSetState> result = new ArrayList<>();
+        List<ArgoReplicaSet> result = new ArrayList<>();
         for (ReplicaSet sibling : cache.ofRollout(rs.namespace(), rs.rolloutName())) {
-            result.add(ReplicaSetState.of(sibling));
+            result.add(ArgoReplicaSet.of(sibling));
         }
         if (result.stream().noneMatch(s -> Objects.equals(s.name(), rs.name()))) {
             result.add(rs);

@@ -1,5 +1,6 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.cluster.ConnectionProblem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -64,12 +65,12 @@ public final class ReplicaSetCache implements AutoCloseable {
         for (String ns : scopes) {
             String where = ns == null ? "" : " in " + ns;
             SharedIndexInformer<ReplicaSet> rs = (ns == null
-                    ? client.apps().replicaSets().inAnyNamespace().withLabel(ReplicaSetState.HASH_LABEL)
-                    : client.apps().replicaSets().inNamespace(ns).withLabel(ReplicaSetState.HASH_LABEL))
+                    ? client.apps().replicaSets().inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
+                    : client.apps().replicaSets().inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
                     .runnableInformer(resync.toMillis());
             rs.itemStore(new CompactReplicaSetStore());
             rs.addIndexers(Map.of(ROLLOUT_INDEX, r -> {
-                String owner = ReplicaSetState.of(r).rolloutName();
+                String owner = ArgoReplicaSet.of(r).rolloutName();
                 return owner == null ? List.of() : List.of(r.getMetadata().getNamespace() + "/" + owner);
             }));
             rs.exceptionHandler(retryForever("replicasets.apps" + where));

@@ -9,8 +9,15 @@ public sealed interface SweepDecision {
     record Wait(Instant at) implements SweepDecision {
     }
 
-    /** Leave it alone; look again at {@code retryAt} when not {@code null}. */
-    record Skip(SkipReason reason, Instant retryAt) implements SweepDecision {
+    /**
+     * Leave it alone; look again at {@code retryAt} when not {@code null}.
+     *
+     * @param detail what exactly, for the plan and reports (e.g. {@code stable} for a reference), or {@code null}
+     */
+    record Skip(SkipReason reason, Instant retryAt, String detail) implements SweepDecision {
+        public Skip(SkipReason reason) {
+            this(reason, null, null);
+        }
     }
 
     /** Scale to 0 and remove the deadline, as the controller would have: the deadline plus grace has passed. */

@@ -2,7 +2,7 @@ package dev.deadlineguard.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deadlineguard.policy.DeadlineCase;
-import dev.deadlineguard.policy.DeadlineValue;
+import dev.deadlineguard.core.DeadlineValue;
 import dev.deadlineguard.policy.KeyFinding;
 import io.fabric8.zjsonpatch.JsonPatch;
 import org.junit.jupiter.api.Test;

@@ -91,7 +91,7 @@ class ReviewDecoderTest {
                 + "{'uid':'u1','operation':'UPDATE','namespace':'shop','name':'rs1','dryRun':true,'userInfo':{'username':'me'},"
                 + "'resource':{'group':'apps','version':'v1','resource':'replicasets'},"
                 + "'oldObject':{'metadata':{'name':'rs1','labels':{'rollouts-pod-template-hash':'h'}},'spec':{'replicas':2}},"
-                + "'object':{'metadata':{'name':'rs1','annotations':{'k':'v'},'ownerReferences':[{'kind':'Rollout','controller':true}]},"
+                + "'object':{'metadata':{'name':'rs1','annotations':{'k':'v'},'ownerReferences':[{'apiVersion':'argoproj.io/v1alpha1','kind':'Rollout','name':'checkout','uid':'r1','controller':true}]},"
                 + "'spec':{'template':{'spec':{'containers':[{'name':'c'}]}}}}}}")
                 .replace('\'', '"').getBytes(StandardCharsets.UTF_8));
         AdmissionInput input = review.input();
@@ -104,8 +104,9 @@ class ReviewDecoderTest {
         assertThat(input.oldObject().replicas()).isEqualTo(2);
         assertThat(input.object().controlledByRollout()).isTrue();
         assertThat(input.object().annotations()).containsExactly(java.util.Map.entry("k", "v"));
-        assertThat(input.object().replicas()).isNull();
-        assertThat(input.object().effectiveReplicas()).isEqualTo(1);
+        assertThat(input.object().controller())
+                .isEqualTo(new dev.deadlineguard.core.ControllerRef("argoproj.io/v1alpha1", "Rollout", "checkout", "r1"));
+        assertThat(input.object().replicas()).as("the apiserver's default").isEqualTo(1);
         assertThat(review.rawObject().has("spec")).as("the pod template is skipped, not kept").isFalse();
         assertThat(review.rawObject().at("/metadata/annotations/k").asText()).isEqualTo("v");
     }

@@ -64,10 +64,12 @@ public final class SweeperBenchmark {
             futures.add(pool.submit(() -> {
                 String ns = "team-" + (rollout % namespaces);
                 String name = "app-" + rollout;
-                client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns).resource(rollout(ns, name, perRollout)).create();
+                String uid = client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns)
+                        .resource(rollout(ns, name, perRollout)).create().getMetadata().getUid();
                 for (int rev = 1; rev <= perRollout; rev++) {
-                    client.apps().replicaSets().inNamespace(ns)
-                            .resource(replicaSet(ns, name, rev, rev == perRollout ? null : future)).create();
+                    ReplicaSet rs = replicaSet(ns, name, rev, rev == perRollout ? null : future);
+                    rs.getMetadata().getOwnerReferences().get(0).setUid(uid);  // owned by uid, as Argo writes it
+                    client.apps().replicaSets().inNamespace(ns).resource(rs).create();
                 }
             }));
         }

@@ -37,8 +37,18 @@ class AuditCommandTest {
         ReviewCommandTest.Run run = ReviewCommandTest.run("audit", STATE, "--now", NOW);
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).isEqualTo("audit: 8 Argo-managed ReplicaSets in 3 namespaces: 3 fail, 0 warn, 0 error, 7 pass, "
-                + "6 skip\n");
+        assertThat(run.err()).isEqualTo("audit: 9 Argo-managed ReplicaSets in 3 namespaces: 3 fail, 1 warn, 0 error, 8 pass, "
+                + "6 skip\n"
+                + "  payments/ledger-58d7c6b4f: would repair: scale-down-deadline \"2024-08-01 15:13:36\" is not RFC 3339 "
+                + "(2 replicas): write a fresh deadline\n"
+                + "  payments/ledger-6f4b8d9c7: would scale down: scale-down-deadline 2024-08-01T15:13:36Z plus 30s grace has "
+                + "passed (2 replicas)\n"
+                + "  search/api-5b4a39c8d7: skip (owned_by_another_rollout): someone else's: its controller ownerReference has "
+                + "another uid than the Rollout of that name (ownerReference uid 0b6c1d6e-dead-4a4b-9c1d-590480089710, Rollout "
+                + "api has uid 9a1f3b7c-0000-4d2e-8f6a-590480089710)\n"
+                + "  search/api-8d7c6b5a4: wait: due at 2099-01-01T00:00:30Z\n"
+                + "  shop/checkout-5c7e6a8b3f: would repair: scale-down-deadline is blank (3 replicas): write a fresh deadline\n"
+                + "  shop/checkout-6d8f7b9c4d: skip (referenced_by_rollout): still referenced by its Rollout (stable,current)\n");
         JsonNode list = Json.MAPPER.readTree(run.out());
         assertThat(list.get("kind").asText()).isEqualTo("List");
         assertThat(list.get("items")).extracting(r -> r.at("/metadata/namespace").asText())
@@ -50,6 +60,8 @@ class AuditCommandTest {
                 "payments/ledger-6f4b8d9c7 deadline-honoured=fail",
                 "payments/ledger-7c9d5f8b6 deadline-well-formed=pass",
                 "payments/ledger-7c9d5f8b6 deadline-honoured=skip",
+                "search/api-5b4a39c8d7 deadline-well-formed=pass",
+                "search/api-5b4a39c8d7 deadline-honoured=warn",
                 "search/api-8d7c6b5a4 deadline-well-formed=pass",
                 "search/api-8d7c6b5a4 deadline-honoured=pass",
                 "search/api-9e8d7c6b5 deadline-well-formed=pass",
@@ -88,7 +100,7 @@ class AuditCommandTest {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.out()).startsWith("apiVersion: v1\nkind: List\nitems:\n- apiVersion: openreports.io/v1alpha1\n  kind: Report\n");
         JsonNode parsed = new YAMLMapper().readTree(run.out());
-        assertThat(results(parsed)).hasSize(16);
+        assertThat(results(parsed)).hasSize(18);
         assertThat(parsed.at("/items/0/results/0/properties/replicas").isTextual()).as("a string, as the CRD wants").isTrue();
         for (JsonNode report : parsed.get("items")) {
             assertThat(dev.deadlineguard.report.CrdSchemas.violations(
@@ -110,7 +122,10 @@ class AuditCommandTest {
         Files.write(file, Json.MAPPER.writeValueAsBytes(array));
         ReviewCommandTest.Run run = ReviewCommandTest.run("audit", file.toString(), "--now", NOW);
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(results(Json.MAPPER.readTree(run.out()))).hasSize(16);
+        assertThat(results(Json.MAPPER.readTree(run.out()))).hasSize(18);
+        assertThat(run.err()).as("without Rollouts no ReplicaSet is anyone's to scale down")
+                .contains("  payments/ledger-6f4b8d9c7: skip (rollout_missing): its Rollout does not exist (Rollout ledger)\n")
+                .doesNotContain("would scale down");
     }
 
     @Test

@@ -80,12 +80,12 @@ class SweeperRuntimeTest {
     void createRollout() {
         GenericKubernetesResource rollout = ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"),
                 ArgoObjects.canary());
-        rollout.getMetadata().setUid("rollout-uid");
         client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(NS).resource(rollout).create();
     }
 
     void createOverdue(String hash, long revision) {
-        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline(hash, revision, 3, "2020-01-01T00:00:00Z"))
+        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.ownedByTheRolloutOnTheServer(client,
+                        ArgoObjects.withDeadline(hash, revision, 3, "2020-01-01T00:00:00Z")))
                 .create();
     }
 

@@ -36,7 +36,8 @@ final class ReviewMutator {
             "2024-08-01T15:13:36.1-23:59", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
             "+10000-01-01T00:00:00Z", "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "2024-12-31T23:59:60Z",
             "2024-08-01T24:00:00Z", "2024-08-01T15:13:36+24:00", "2024-08-01T15:13:36+23:60",
-            "2024-08-01T15:13:36.1234567890Z", "2024-08-01t15:13:36z", "2024-08-01T15:13:36", "2024-08-01 15:13:36",
+            "2024-08-01T15:13:36.1234567890Z", "2024-08-01T15:13:36,5Z", "2000-02-29T0:00:00Z",
+            "2024-08-01T15:13:.5Z", "2024-08-01T15:13:36+-1:00", "2024-08-01t15:13:36z", "2024-08-01T15:13:36", "2024-08-01 15:13:36",
             "2024-08-01", "tomorrow", "", " ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\u200b", "\u0000", "\u0085",
             "\u001b[31mred", "\ud800", "\udc00x", "x\ud83d", "\ud83d\ude00", "\u202e2024-08-01T15:13:36Z",
             "\uff12\uff10\uff12\uff14-08-01T15:13:36Z", "\u0662\u0660\u0662\u0664-08-01T15:13:36Z",
@@ -274,16 +275,20 @@ final class ReviewMutator {
         };
     }
 
-    /** RFC 3339 in shape, with fuzzed fields, to reach the date and offset range checks. */
+    /**
+     * RFC 3339 in shape, with fuzzed fields, to reach the date and offset range checks and Go's leniencies (comma
+     * fractions, more than nine digits, one-digit hours).
+     */
     private static String timestamp(FuzzedDataProvider data) {
-        String fraction = data.consumeBoolean() ? "" : "." + "123456789".substring(0, data.consumeInt(1, 9));
+        String fraction = data.consumeBoolean() ? ""
+                : (data.consumeBoolean() ? "." : ",") + "123456789012".substring(0, data.consumeInt(1, 12));
         String zone = switch (data.consumeInt(0, 2)) {
             case 0 -> "Z";
             case 1 -> String.format("+%02d:%02d", data.consumeInt(0, 99), data.consumeInt(0, 99));
             default -> String.format("-%02d:%02d", data.consumeInt(0, 99), data.consumeInt(0, 99));
         };
-        return String.format("%04d-%02d-%02dT%02d:%02d:%02d%s%s", data.consumeInt(0, 9999), data.consumeInt(0, 99),
-                data.consumeInt(0, 99), data.consumeInt(0, 99), data.consumeInt(0, 99), data.consumeInt(0, 99),
+        return String.format("%04d-%02d-%02dT%0" + data.consumeInt(1, 2) + "d:%02d:%02d%s%s", data.consumeInt(0, 9999),
+                data.consumeInt(0, 99), data.consumeInt(0, 99), data.consumeInt(0, 99), data.consumeInt(0, 99), data.consumeInt(0, 99),
                 fraction, zone);
     }
 

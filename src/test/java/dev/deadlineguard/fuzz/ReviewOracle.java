@@ -14,7 +14,7 @@ import dev.deadlineguard.admission.Endpoint;
 import dev.deadlineguard.admission.ReviewResult;
 import dev.deadlineguard.policy.DeadlinePolicy;
 import dev.deadlineguard.policy.GuardConfig;
-import dev.deadlineguard.policy.Rfc3339;
+import dev.deadlineguard.core.Rfc3339;
 import dev.deadlineguard.policy.ValidateMode;
 import io.fabric8.zjsonpatch.JsonPatch;
 

@@ -87,7 +87,6 @@ class ClusterOutageIT {
         client = api.client();
         GenericKubernetesResource rollout = ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"),
                 ArgoObjects.canary());
-        rollout.getMetadata().setUid("rollout-uid");
         client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(NS).resource(rollout).create();
         create("new", 2);
         create("old", 1);
@@ -120,7 +119,8 @@ class ClusterOutageIT {
 
     private void create(String hash, long revision) {
         client.apps().replicaSets().inNamespace(NS)
-                .resource(ArgoObjects.withDeadline(hash, revision, 3, "2020-01-01T00:00:00Z")).create();
+                .resource(ArgoObjects.ownedByTheRolloutOnTheServer(client,
+                        ArgoObjects.withDeadline(hash, revision, 3, "2020-01-01T00:00:00Z"))).create();
     }
 
     private int replicas(String hash) {

@@ -1,5 +1,8 @@
 package dev.deadlineguard.policy;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.DeadlineValue;
+import dev.deadlineguard.core.TestReplicaSets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -101,8 +104,8 @@ class DeadlinePolicyTest {
 
     @Test
     void bothKeysBrokenAtOnceGiveTwoViolationsInKeyOrder() {
-        ReplicaSetView before = rs(Map.of(GuardConfig.CONTROLLER_KEY, D1, GuardConfig.DOCUMENTED_KEY, D1), 3, true, true);
-        ReplicaSetView after = rs(Map.of(GuardConfig.CONTROLLER_KEY, "", GuardConfig.DOCUMENTED_KEY, "x"), 3, true, true);
+        ArgoReplicaSet before = rs(Map.of(GuardConfig.CONTROLLER_KEY, D1, GuardConfig.DOCUMENTED_KEY, D1), 3, true, true);
+        ArgoReplicaSet after = rs(Map.of(GuardConfig.CONTROLLER_KEY, "", GuardConfig.DOCUMENTED_KEY, "x"), 3, true, true);
         Decision decision = DeadlinePolicy.decide(input("apps", "v1", "replicasets", "", "UPDATE", "shop", ARGO, before, after),
                 GuardConfig.defaults());
         assertThat(decision.violations()).extracting(KeyFinding::deadlineCase)
@@ -128,8 +131,8 @@ class DeadlinePolicyTest {
 
     @Test
     void outOfScopeRequestsAreNotJudged() {
-        ReplicaSetView before = rs(Map.of(GuardConfig.CONTROLLER_KEY, D1), 3, true, true);
-        ReplicaSetView after = rs(Map.of(GuardConfig.CONTROLLER_KEY, ""), 3, true, true);
+        ArgoReplicaSet before = rs(Map.of(GuardConfig.CONTROLLER_KEY, D1), 3, true, true);
+        ArgoReplicaSet after = rs(Map.of(GuardConfig.CONTROLLER_KEY, ""), 3, true, true);
         for (AdmissionInput input : List.of(
                 input("apps", "v1", "replicasets", "scale", "UPDATE", "shop", ARGO, before, after),
                 input("apps", "v1", "replicasets", "status", "UPDATE", "shop", ARGO, before, after),
@@ -181,13 +184,12 @@ class DeadlinePolicyTest {
     }
 
     static AdmissionInput input(String group, String version, String resource, String sub, String op, String ns,
-                                String user, ReplicaSetView before, ReplicaSetView after) {
+                                String user, ArgoReplicaSet before, ArgoReplicaSet after) {
         return new AdmissionInput(group, version, resource, sub, op, ns, "checkout-6d8f7b9c4d", user, false, before, after);
     }
 
-    static ReplicaSetView rs(Map<String, String> annotations, int replicas, boolean owner, boolean label) {
-        return new ReplicaSetView("shop", "checkout-6d8f7b9c4d", "uid-1",
-                label ? Map.of("app", "checkout", ReplicaSetView.POD_TEMPLATE_HASH_LABEL, "6d8f7b9c4d") : Map.of("app", "checkout"),
-                annotations, owner, replicas);
+    static ArgoReplicaSet rs(Map<String, String> annotations, int replicas, boolean owner, boolean label) {
+        return TestReplicaSets.replicaSet("shop", "checkout-6d8f7b9c4d", label ? "6d8f7b9c4d" : null, annotations, replicas,
+                -1, owner ? TestReplicaSets.rollout("checkout") : null, false);
     }
 }

@@ -1,6 +1,8 @@
 package dev.deadlineguard.report;
 
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.TestReplicaSets;
+import dev.deadlineguard.sweep.SkipReason;
+import dev.deadlineguard.sweep.SweepDecision;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,8 +18,12 @@ class NamespaceReportTest {
     static final Instant NOW = Instant.parse("2024-08-01T16:00:00Z");
 
     static List<Finding> findings(String ns, String name, String deadline) {
-        return DeadlineRules.evaluate(new ReplicaSetState(ns, name, "uid-" + name, "1", "h", deadline == null ? Map.of()
-                : Map.of("scale-down-deadline", deadline), 3, "r", 1, false), NOW, Duration.ofSeconds(30), List.of("scale-down-deadline"));
+        return DeadlineRules.evaluate(TestReplicaSets.replicaSet(ns, name, "h", deadline == null ? Map.of()
+                : Map.of("scale-down-deadline", deadline), 3, 1, TestReplicaSets.rollout("r"), false),
+                deadline == null ? new SweepDecision.Skip(SkipReason.NO_DEADLINE)
+                        : deadline.isBlank() ? new SweepDecision.Repair("scale-down-deadline", deadline, "2024-08-01T16:00:30Z", 3)
+                        : new SweepDecision.ScaleDown("scale-down-deadline", deadline, 3),
+                NOW, Duration.ofSeconds(30), List.of("scale-down-deadline"), false);
     }
 
     @Test

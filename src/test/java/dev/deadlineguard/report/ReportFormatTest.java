@@ -30,10 +30,11 @@ class ReportFormatTest {
         assertThat(rendered.get("results").get(0).toString()).isEqualTo(Json.MAPPER.readTree("""
                 {"source":"deadline-guard","policy":"scale-down-deadline","rule":"deadline-well-formed","category":"Argo Rollouts",
                  "severity":"high","result":"fail","scored":true,
-                 "message":"scale-down-deadline is blank: Argo Rollouts reads it as no deadline and never scales the ReplicaSet down (the v1.7.0/v1.7.1 conflict bug; upgrade to v1.7.2+)",
+                 "message":"scale-down-deadline is blank: Argo Rollouts reads it as no deadline and never scales the ReplicaSet down (the v1.7.0/v1.7.1 conflict bug; upgrade to v1.7.2+); sweeper: repair: scale-down-deadline is blank (3 replicas): write a fresh deadline",
                  "timestamp":{"seconds":%d,"nanos":0},
                  "resources":[{"apiVersion":"apps/v1","kind":"ReplicaSet","namespace":"shop","name":"checkout-blank","uid":"uid-checkout-blank"}],
-                 "properties":{"deadline":"","key":"scale-down-deadline","replicas":"3","revision":"1","rollout":"r","value":""}}
+                 "properties":{"deadline":"","decision":"repair","detail":"","key":"scale-down-deadline","reason":"","replicas":"3",
+                  "revision":"1","rollout":"r","value":""}}
                 """.formatted(Instant.parse("2024-08-01T16:00:00Z").getEpochSecond())).toString());
         assertThat(rendered.at("/metadata/name").asText()).isEqualTo("deadline-guard");
         assertThat(rendered.at("/metadata/namespace").asText()).isEqualTo("shop");

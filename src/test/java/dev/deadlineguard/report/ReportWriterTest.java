@@ -1,6 +1,7 @@
 package dev.deadlineguard.report;
 
-import dev.deadlineguard.sweep.ReplicaSetState;
+import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.TestReplicaSets;
 import dev.deadlineguard.sweep.SweepDecision;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,14 +56,14 @@ public class ReportWriterTest {
                         .endSpec().build()).create();
     }
 
-    static ReplicaSetState rs(String namespace, String name, String deadline) {
-        return new ReplicaSetState(namespace, name, "uid-" + name, "1", name, Map.of("scale-down-deadline", deadline), 3,
-                "checkout", 1, false);
+    static ArgoReplicaSet rs(String namespace, String name, String deadline) {
+        return TestReplicaSets.replicaSet(namespace, name, name, Map.of("scale-down-deadline", deadline), 3, 1,
+                TestReplicaSets.rollout("checkout"), false);
     }
 
-    static ReplicaSetState rs(String name, String deadline, int replicas) {
-        return new ReplicaSetState("shop", name, "uid-" + name, "1", name, deadline == null ? Map.of()
-                : Map.of("scale-down-deadline", deadline), replicas, "checkout", 1, false);
+    static ArgoReplicaSet rs(String name, String deadline, int replicas) {
+        return TestReplicaSets.replicaSet("shop", name, name, deadline == null ? Map.of()
+                : Map.of("scale-down-deadline", deadline), replicas, 1, TestReplicaSets.rollout("checkout"), false);
     }
 
     GenericKubernetesResource report(ReportFormat format) {

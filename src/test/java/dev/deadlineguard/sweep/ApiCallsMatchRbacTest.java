@@ -52,9 +52,9 @@ class ApiCallsMatchRbacTest {
     void everyApiCallIsGrantedAndEveryGrantIsUsed() throws Exception {
         client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(NS)
                 .resource(ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"), ArgoObjects.canary())).create();
-        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("new", 4, 3, null)).create();
-        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("blank", 1, 3, "")).create();
-        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("old", 2, 3, "2020-01-01T00:00:00Z")).create();
+        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("new", 4, 3, null))).create();
+        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("blank", 1, 3, ""))).create();
+        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("old", 2, 3, "2020-01-01T00:00:00Z"))).create();
         dev.deadlineguard.report.ReportWriterTest.install(client, ReportFormat.WGPOLICY);
         dev.deadlineguard.report.ReportWriterTest.install(client, ReportFormat.OPENREPORTS);
         int setupRequests = server.getRequestCount();

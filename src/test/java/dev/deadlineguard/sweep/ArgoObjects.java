@@ -31,7 +31,7 @@ public final class ArgoObjects {
                 .withAnnotations(annotations)
                 .addNewOwnerReference()
                 .withApiVersion("argoproj.io/v1alpha1").withKind("Rollout").withName(ROLLOUT)
-                .withUid("rollout-uid").withController(true).withBlockOwnerDeletion(true)
+                .withUid(ROLLOUT_UID_PLACEHOLDER).withController(true).withBlockOwnerDeletion(true)
                 .endOwnerReference()
                 .endMetadata()
                 .withNewSpec()
@@ -43,6 +43,26 @@ public final class ArgoObjects {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The ownerReference uid {@link #replicaSet} writes until {@link #ownedByTheRolloutOnTheServer} replaces it. */
+    static final String ROLLOUT_UID_PLACEHOLDER = "rollout-uid";
+
+    /**
+     * Gives a ReplicaSet's placeholder controller ownerReference the uid the API server gave the Rollout of that name,
+     * as the Argo controller would (a reference with another uid is someone else's). Leaves other uids alone.
+     */
+    public static ReplicaSet ownedByTheRolloutOnTheServer(io.fabric8.kubernetes.client.KubernetesClient client, ReplicaSet rs) {
+        for (io.fabric8.kubernetes.api.model.OwnerReference ref : rs.getMetadata().getOwnerReferences()) {
+            if (ROLLOUT_UID_PLACEHOLDER.equals(ref.getUid())) {
+                GenericKubernetesResource owner = client.genericKubernetesResources(RolloutResources.ROLLOUTS)
+                        .inNamespace(rs.getMetadata().getNamespace()).withName(ref.getName()).get();
+                if (owner != null) {
+                    ref.setUid(owner.getMetadata().getUid());
+                }
+            }
+        }
+        return rs;
     }
 
     public static ReplicaSet withDeadline(String hash, long revision, int replicas, String deadline) {

@@ -1,5 +1,7 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.RolloutState;
+import dev.deadlineguard.core.ArgoReplicaSet;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -40,7 +42,7 @@ class CompactStoresTest {
                 .withNewSpec().withReplicas(3).endSpec()
                 .build();
         assertThat(kept).isEqualTo(expected);
-        assertThat(ReplicaSetState.of(kept)).as("the sweeper's view is the same").isEqualTo(ReplicaSetState.of(full));
+        assertThat(ArgoReplicaSet.of(kept)).as("the sweeper's view is the same").isEqualTo(ArgoReplicaSet.of(full));
         assertThat(kept.getSpec().getTemplate()).isNull();
         assertThat(kept.getMetadata().getManagedFields()).isEmpty();
 

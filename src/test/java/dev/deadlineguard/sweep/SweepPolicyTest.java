@@ -1,12 +1,15 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.ControllerRef;
+import dev.deadlineguard.core.RolloutState;
+import dev.deadlineguard.core.TestReplicaSets;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,24 +23,32 @@ class SweepPolicyTest {
                 Duration.ofSeconds(30), List.of(), Duration.ofSeconds(30));
     }
 
-    static ReplicaSetState rs(String hash, long revision, int replicas, Map<String, String> annotations) {
-        return new ReplicaSetState("shop", "checkout-" + hash, "uid-" + hash, "100", hash, annotations, replicas, "checkout",
-                revision, false);
+    static ArgoReplicaSet rs(String hash, long revision, int replicas, Map<String, String> annotations) {
+        return owned(hash, revision, replicas, annotations, TestReplicaSets.rollout("checkout"));
+    }
+
+    static ArgoReplicaSet owned(String hash, long revision, int replicas, Map<String, String> annotations,
+                                ControllerRef controller) {
+        return TestReplicaSets.replicaSet("shop", "checkout-" + hash, hash, annotations, replicas, revision, controller, false);
     }
 
     static RolloutState rollout(String... referenced) {
-        return new RolloutState("shop", "checkout", Set.of(referenced), true, Duration.ofSeconds(45));
+        Map<String, String> refs = new java.util.LinkedHashMap<>();
+        for (String hash : referenced) {
+            refs.put(hash, "stable");
+        }
+        return new RolloutState("shop", "checkout", TestReplicaSets.ROLLOUT_UID, refs, true, Duration.ofSeconds(45));
     }
 
-    static final ReplicaSetState NEWEST = rs("new", 3, 3, Map.of());
+    static final ArgoReplicaSet NEWEST = rs("new", 3, 3, Map.of());
 
-    static SweepDecision decide(ReplicaSetState rs, RolloutState rollout, SweepConfig config) {
+    static SweepDecision decide(ArgoReplicaSet rs, RolloutState rollout, SweepConfig config) {
         return SweepPolicy.decide(rs, rollout, List.of(rs, NEWEST), NOW, config);
     }
 
     @Test
     void overdueAndUnreferencedIsScaledDownOnlyInEnforceMode() {
-        ReplicaSetState old = rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:59:00Z"));
+        ArgoReplicaSet old = rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:59:00Z"));
         assertThat(decide(old, rollout("new"), ENFORCE))
                 .isEqualTo(new SweepDecision.ScaleDown("scale-down-deadline", "2024-08-01T15:59:00Z", 3));
         assertThat(decide(old, rollout("new"), config(SweepMode.REPAIR)))
@@ -48,16 +59,16 @@ class SweepPolicyTest {
 
     @Test
     void waitsForDeadlinePlusGrace() {
-        ReplicaSetState justPast = rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:59:45Z"));
+        ArgoReplicaSet justPast = rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:59:45Z"));
         assertThat(decide(justPast, rollout("new"), ENFORCE)).isEqualTo(new SweepDecision.Wait(Instant.parse("2024-08-01T16:00:15Z")));
-        ReplicaSetState exactlyDue = rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:59:30Z"));
+        ArgoReplicaSet exactlyDue = rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:59:30Z"));
         assertThat(decide(exactlyDue, rollout("new"), ENFORCE)).isInstanceOf(SweepDecision.ScaleDown.class);
     }
 
     @Test
     void blankOrInvalidIsRepairedWithTheRolloutsDelayOrReported() {
         for (String broken : new String[] {"", "  ", "tomorrow"}) {
-            ReplicaSetState stuck = rs("old", 2, 3, Map.of("scale-down-deadline", broken));
+            ArgoReplicaSet stuck = rs("old", 2, 3, Map.of("scale-down-deadline", broken));
             assertThat(decide(stuck, rollout("new"), ENFORCE))
                     .isEqualTo(new SweepDecision.Repair("scale-down-deadline", broken, "2024-08-01T16:00:45Z", 3));
             assertThat(decide(stuck, rollout("new"), config(SweepMode.REPAIR)))
@@ -68,32 +79,76 @@ class SweepPolicyTest {
     }
 
     @Test
-    void theDocumentedKeyCountsToo() {
-        ReplicaSetState old = rs("old", 2, 3, Map.of("argo-rollouts.argoproj.io/scale-down-deadline", "2024-08-01T15:00:00Z"));
-        assertThat(decide(old, rollout("new"), ENFORCE))
-                .isEqualTo(new SweepDecision.ScaleDown("argo-rollouts.argoproj.io/scale-down-deadline", "2024-08-01T15:00:00Z", 3));
+    void onlyTheKeyTheControllerReadsIsADeadline() {
+        // The controller ignores the documented spelling: a passed deadline there does not make the ReplicaSet due,
+        // and a broken one there does not make it stuck.
+        String documented = ArgoReplicaSet.DOCUMENTED_KEY;
+        assertThat(skip(decide(rs("old", 2, 3, Map.of(documented, "2024-08-01T15:00:00Z")), rollout("new"), ENFORCE)))
+                .isEqualTo(SkipReason.NO_DEADLINE);
+        assertThat(skip(decide(rs("old", 2, 3, Map.of(documented, "")), rollout("new"), ENFORCE)))
+                .isEqualTo(SkipReason.NO_DEADLINE);
+        assertThat(decide(rs("old", 2, 3, Map.of(documented, "", "scale-down-deadline", "2024-08-01T15:00:00Z")),
+                rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.ScaleDown("scale-down-deadline", "2024-08-01T15:00:00Z", 3));
+    }
+
+    @Test
+    void goLenientValuesAreDeadlinesToo() {
+        assertThat(decide(rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T15:13:36,5Z")), rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.ScaleDown("scale-down-deadline", "2024-08-01T15:13:36,5Z", 3));
+        assertThat(decide(rs("old", 2, 3, Map.of("scale-down-deadline", "2024-08-01T17:00:00+01:00")), rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.Wait(Instant.parse("2024-08-01T16:00:30Z")));
+    }
+
+    @Test
+    void theRolloutOwnsOnlyReplicaSetsWhoseControllerReferenceCarriesItsUid() {
+        Map<String, String> overdue = Map.of("scale-down-deadline", "2024-08-01T15:00:00Z");
+        // same uid: the Rollout's own, scaled down
+        assertThat(decide(owned("old", 2, 3, overdue, TestReplicaSets.rollout("checkout")), rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.ScaleDown("scale-down-deadline", "2024-08-01T15:00:00Z", 3));
+        // other uid: left over from a deleted Rollout of the same name
+        assertThat(decide(owned("old", 2, 3, overdue, TestReplicaSets.rollout("checkout", "uid-of-a-deleted-rollout")),
+                rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.Skip(SkipReason.OWNED_BY_ANOTHER_ROLLOUT, null,
+                        "ownerReference uid uid-of-a-deleted-rollout, Rollout checkout has uid " + TestReplicaSets.ROLLOUT_UID));
+        // no owner: an orphan that only carries the label
+        assertThat(decide(owned("old", 2, 3, overdue, null), rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.Skip(SkipReason.ORPHAN));
+        // the controller is not a Rollout, or not an argoproj.io/v1alpha1 one
+        assertThat(decide(owned("old", 2, 3, overdue, new ControllerRef("apps/v1", "Deployment", "checkout", "d1")),
+                rollout("new"), ENFORCE))
+                .isEqualTo(new SweepDecision.Skip(SkipReason.OWNER_NOT_A_ROLLOUT, null, "controller Deployment/checkout (apps/v1)"));
+        assertThat(skip(decide(owned("old", 2, 3, overdue, new ControllerRef("example.com/v1", "Rollout", "checkout",
+                TestReplicaSets.ROLLOUT_UID)), rollout("new"), ENFORCE))).isEqualTo(SkipReason.OWNER_NOT_A_ROLLOUT);
+        // a ReplicaSet of another Rollout uid does not count as a newer sibling
+        ArgoReplicaSet foreignNewer = owned("foreign", 9, 3, Map.of(), TestReplicaSets.rollout("checkout", "other"));
+        ArgoReplicaSet old = rs("old", 2, 3, overdue);
+        assertThat(skip(SweepPolicy.decide(old, rollout("new"), List.of(old, foreignNewer), NOW, ENFORCE)))
+                .isEqualTo(SkipReason.NEWEST_REVISION);
     }
 
     @Test
     void inDoubtItDoesNothing() {
         Map<String, String> overdue = Map.of("scale-down-deadline", "2024-08-01T15:00:00Z");
-        ReplicaSetState old = rs("old", 2, 3, overdue);
+        ArgoReplicaSet old = rs("old", 2, 3, overdue);
         assertThat(skip(decide(old, rollout("old"), ENFORCE))).isEqualTo(SkipReason.REFERENCED_BY_ROLLOUT);
         assertThat(skip(decide(old, null, ENFORCE))).isEqualTo(SkipReason.ROLLOUT_MISSING);
-        assertThat(skip(decide(old, new RolloutState("shop", "checkout", Set.of("new"), false, Duration.ZERO), ENFORCE)))
-                .isEqualTo(SkipReason.ROLLOUT_STATUS_STALE);
-        assertThat(((SweepDecision.Skip) decide(old, new RolloutState("shop", "checkout", Set.of("new"), false, Duration.ZERO), ENFORCE))
-                .retryAt()).isEqualTo(NOW.plusSeconds(30));
+        RolloutState stale = new RolloutState("shop", "checkout", TestReplicaSets.ROLLOUT_UID, Map.of("new", "stable"), false,
+                Duration.ZERO);
+        assertThat(decide(old, stale, ENFORCE))
+                .isEqualTo(new SweepDecision.Skip(SkipReason.ROLLOUT_STATUS_STALE, NOW.plusSeconds(30), null));
+        assertThat(decide(old, rollout("old"), ENFORCE))
+                .isEqualTo(new SweepDecision.Skip(SkipReason.REFERENCED_BY_ROLLOUT, null, "stable"));
         assertThat(skip(SweepPolicy.decide(old, rollout("new"), List.of(old), NOW, ENFORCE))).isEqualTo(SkipReason.NEWEST_REVISION);
         assertThat(skip(decide(rs("old", -1, 3, overdue), rollout("new"), ENFORCE))).isEqualTo(SkipReason.UNKNOWN_REVISION);
         assertThat(skip(decide(rs("old", 2, 0, overdue), rollout("new"), ENFORCE))).isEqualTo(SkipReason.ALREADY_SCALED_DOWN);
         assertThat(skip(decide(rs("old", 2, 3, Map.of()), rollout("new"), ENFORCE))).isEqualTo(SkipReason.NO_DEADLINE);
-        assertThat(skip(decide(new ReplicaSetState("shop", "x", "u", "1", "old", overdue, 3, null, 2, false), rollout("new"), ENFORCE)))
-                .isEqualTo(SkipReason.NO_ROLLOUT_OWNER);
-        assertThat(skip(decide(new ReplicaSetState("shop", "x", "u", "1", "old", overdue, 3, "checkout", 2, true), rollout("new"), ENFORCE)))
-                .isEqualTo(SkipReason.BEING_DELETED);
-        assertThat(skip(decide(new ReplicaSetState("shop", "x", "u", "1", null, overdue, 3, null, 2, false), rollout("new"), ENFORCE)))
+        assertThat(skip(decide(TestReplicaSets.replicaSet("shop", "x", "old", overdue, 3, 2, TestReplicaSets.rollout("checkout"),
+                true), rollout("new"), ENFORCE))).isEqualTo(SkipReason.BEING_DELETED);
+        assertThat(skip(decide(TestReplicaSets.replicaSet("shop", "x", null, overdue, 3, 2, null, false), rollout("new"), ENFORCE)))
                 .isEqualTo(SkipReason.NOT_ARGO_MANAGED);
+        assertThat(skip(decide(TestReplicaSets.replicaSet("shop", "x", null, overdue, 3, 2, TestReplicaSets.rollout("checkout"),
+                false), rollout("new"), ENFORCE))).isEqualTo(SkipReason.NO_POD_TEMPLATE_HASH);
     }
 
     @Test
@@ -106,7 +161,8 @@ class SweepPolicyTest {
                         "stable", Map.of("weight", 80, "podTemplateHash", "w2"),
                         "additional", List.of(Map.of("weight", 0, "podTemplateHash", "w3"))))), ArgoObjects.blueGreen(90));
         RolloutState state = RolloutState.of(r, Duration.ofSeconds(30));
-        assertThat(state.referencedHashes()).containsExactlyInAnyOrder("s1", "c1", "a1", "p1", "w1", "w2", "w3");
+        assertThat(state.references()).containsExactlyInAnyOrderEntriesOf(Map.of("s1", "stable", "c1", "current",
+                "a1", "active", "p1", "preview", "w1", "canary", "w2", "stable", "w3", "additional"));
         assertThat(state.statusCurrent()).isTrue();
         assertThat(state.scaleDownDelay()).isEqualTo(Duration.ofSeconds(90));
         assertThat(RolloutState.of(ArgoObjects.rollout(Map.of(), ArgoObjects.canary(), 5, "4"), Duration.ofSeconds(30)))

@@ -59,7 +59,7 @@ class SweeperLeadershipTest {
     void onlyTheLeaderSweepsAndAnotherTakesOver() {
         client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(NS)
                 .resource(ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"), ArgoObjects.canary())).create();
-        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.withDeadline("new", 3, 3, null)).create();
+        client.apps().replicaSets().inNamespace(NS).resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("new", 3, 3, null))).create();
 
         Replica a = replica("replica-a");
         Replica b = replica("replica-b");
@@ -74,7 +74,7 @@ class SweeperLeadershipTest {
             assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(leader.leadership().identity());
 
             client.apps().replicaSets().inNamespace(NS)
-                    .resource(ArgoObjects.withDeadline("old", 2, 3, "2020-01-01T00:00:00Z")).create();
+                    .resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("old", 2, 3, "2020-01-01T00:00:00Z"))).create();
             Eventually.until("the leader scales the overdue ReplicaSet", Duration.ofSeconds(20), () ->
                     client.apps().replicaSets().inNamespace(NS).withName("checkout-old").get().getSpec().getReplicas() == 0);
             Eventually.until("the leader's tally", Duration.ofSeconds(5), () -> !leader.sweeper().tally().acted().isEmpty());
@@ -85,7 +85,7 @@ class SweeperLeadershipTest {
             Eventually.until("the follower takes over", Duration.ofSeconds(20), () -> follower.leadership().isLeading());
             assertThat(follower.sweeper().workerRunning()).isTrue();
             client.apps().replicaSets().inNamespace(NS)
-                    .resource(ArgoObjects.withDeadline("older", 1, 2, "2020-01-01T00:00:00Z")).create();
+                    .resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("older", 1, 2, "2020-01-01T00:00:00Z"))).create();
             Eventually.until("the new leader sweeps", Duration.ofSeconds(20), () ->
                     client.apps().replicaSets().inNamespace(NS).withName("checkout-older").get().getSpec().getReplicas() == 0);
             Eventually.until("the new leader's tally", Duration.ofSeconds(5), () -> !follower.sweeper().tally().acted().isEmpty());

@@ -57,8 +57,10 @@ class SweeperTest {
         return start(mode, false, new KubernetesActions(client, clock, "test"));
     }
 
+    /** Creates the ReplicaSets, their Rollout ownerReferences carrying the uid the server gave that Rollout. */
     void create(ReplicaSet... sets) {
         for (ReplicaSet rs : sets) {
+            ArgoObjects.ownedByTheRolloutOnTheServer(client, rs);
             client.apps().replicaSets().inNamespace(NS).resource(rs).create();
         }
     }
@@ -80,7 +82,15 @@ class SweeperTest {
         Eventually.until("cache holds " + replicaSets + " ReplicaSets", TIMEOUT,
                 () -> client.apps().replicaSets().inNamespace(NS).list().getItems().stream()
                         .allMatch(rs -> cachedVersion(rs.getMetadata().getName()).equals(rs.getMetadata().getResourceVersion())));
+        // and every Rollout: one that reaches the cache after the run would enqueue its ReplicaSets again
+        Eventually.until("cache holds the Rollouts", TIMEOUT,
+                () -> client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(NS).list().getItems().stream()
+                        .allMatch(r -> cachedRollout(r.getMetadata().getName()) != null));
         sweeper.runDue();
+    }
+
+    Object cachedRollout(String name) {
+        return sweeper.cache().rollout(NS, name);
     }
 
     String cachedVersion(String name) {
@@ -180,6 +190,34 @@ class SweeperTest {
         assertThat(metricsText())
                 .contains("deadline_guard_sweeper_skipped_total{reason=\"referenced_by_rollout\"} 5.0")
                 .contains("deadline_guard_sweeper_skipped_total{reason=\"newest_revision\"} 1.0");
+    }
+
+    @Test
+    void onlyReplicaSetsWhoseControllerReferenceCarriesTheRolloutsUidAreScaledDown() {
+        createRollout(ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"), ArgoObjects.canary()));
+        String overdue = "2024-08-01T15:00:00Z";
+        ReplicaSet otherUid = ArgoObjects.withDeadline("other-uid", 1, 2, overdue);
+        otherUid.getMetadata().getOwnerReferences().get(0).setUid("uid-of-a-deleted-rollout");
+        ReplicaSet noOwner = ArgoObjects.withDeadline("no-owner", 1, 2, overdue);
+        noOwner.getMetadata().setOwnerReferences(List.of());
+        ReplicaSet deployment = ArgoObjects.withDeadline("deployment", 1, 2, overdue);
+        deployment.getMetadata().getOwnerReferences().get(0).setApiVersion("apps/v1");
+        deployment.getMetadata().getOwnerReferences().get(0).setKind("Deployment");
+        create(ArgoObjects.withDeadline("same-uid", 2, 2, overdue), otherUid, noOwner, deployment,
+                ArgoObjects.withDeadline("new", 3, 3, null));
+        assertThat(otherUid.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("uid-of-a-deleted-rollout");
+        start(SweepMode.ENFORCE);
+
+        settleAndRun(5);
+        assertThat(get("same-uid").getSpec().getReplicas()).isZero();
+        assertThat(get("other-uid").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(get("no-owner").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(get("deployment").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(events()).extracting(e -> e.getInvolvedObject().getName()).containsExactly("checkout-same-uid");
+        assertThat(metricsText())
+                .contains("deadline_guard_sweeper_skipped_total{reason=\"owned_by_another_rollout\"} 1.0")
+                .contains("deadline_guard_sweeper_skipped_total{reason=\"orphan\"} 1.0")
+                .contains("deadline_guard_sweeper_skipped_total{reason=\"owner_not_a_rollout\"} 1.0");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.deadlineguard.policy;
+package dev.deadlineguard.core;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +18,13 @@ class Rfc3339Test {
             "2024-08-01T17:13:36+02:00, 2024-08-01T15:13:36Z",
             "2024-08-01T10:13:36-05:00, 2024-08-01T15:13:36Z",
             "2024-02-29T00:00:00Z, 2024-02-29T00:00:00Z",
+            // Go's layout parser is more lenient than RFC 3339, and the controller honours all of these:
+            "'2024-08-01T15:13:36,5Z', 2024-08-01T15:13:36.500Z",
+            "2024-08-01T15:13:36.1234567891Z, 2024-08-01T15:13:36.123456789Z",
+            "2024-08-01T15:13:36+24:00, 2024-07-31T15:13:36Z",
+            "2024-08-01T15:13:36+-1:00, 2024-08-01T16:13:36Z",
+            "2000-02-29T0:00:00Z, 2000-02-29T00:00:00Z",
+            "2024-08-01T15:13:.5Z, 2024-08-01T15:13:00.500Z",
     })
     void acceptsWhatGoAccepts(String text, String expected) {
         assertThat(Rfc3339.parse(text)).contains(Instant.parse(expected));
@@ -28,8 +35,9 @@ class Rfc3339Test {
     @ValueSource(strings = {
             "2024-08-01 15:13:36", "2024-08-01T15:13Z", "2024-08-01", "2024-08-01T15:13:36",
             "2024-08-01t15:13:36z", "2024-13-01T15:13:36Z", "2023-02-29T00:00:00Z", "2024-08-01T24:00:00Z",
-            "2024-08-01T15:13:60Z", "2024-08-01T15:13:36+2:00", "2024-08-01T15:13:36+24:00", " 2024-08-01T15:13:36Z",
+            "2024-08-01T15:13:60Z", "2024-08-01T15:13:36+2:00", "2023-02-29T12:00:00Z", " 2024-08-01T15:13:36Z",
             "2024-08-01T15:13:36Z ", "tomorrow", "1722525216", "2024-08-01T15:13:36.Z", "２０２４-08-01T15:13:36Z",
+            "2024-08-01T15:13:5.5Z", "2024-08-01T1:3:36Z", "2024-8-01T15:13:36Z",
     })
     void rejectsEverythingElse(String text) {
         assertThat(Rfc3339.parse(text)).isEmpty();

@@ -1,4 +1,4 @@
-package dev.deadlineguard.policy;
+package dev.deadlineguard.core;
 
 import java.time.Instant;
 import java.util.Optional;
