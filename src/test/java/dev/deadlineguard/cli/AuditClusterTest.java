@@ -80,7 +80,7 @@ class AuditClusterTest {
 
     @AfterEach
     void clearKubeconfig() {
-        TestKubeconfig.clear();
+        dev.deadlineguard.testing.Kubeconfigs.clear();
     }
 
     static ObjectNode fresh(JsonNode item) {
@@ -95,7 +95,7 @@ class AuditClusterTest {
     }
 
     void useKubeconfig(String url, String currentContext) throws Exception {
-        TestKubeconfig.use(dir, url, "shop", currentContext);
+        dev.deadlineguard.testing.Kubeconfigs.use(dir, url, "shop", currentContext);
     }
 
     /** Everything the server holds, as kubectl get rs,rollouts -A -o json prints it. */

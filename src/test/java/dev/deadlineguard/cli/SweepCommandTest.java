@@ -26,11 +26,11 @@ class SweepCommandTest {
 
     @AfterEach
     void clearKubeconfig() {
-        TestKubeconfig.clear();
+        dev.deadlineguard.testing.Kubeconfigs.clear();
     }
 
     void useKubeconfig(String url) throws Exception {
-        TestKubeconfig.use(dir, url, "default", "mock");
+        dev.deadlineguard.testing.Kubeconfigs.use(dir, url, "default", "mock");
     }
 
     ReplicaSet rs(String hash, int revision, String deadline, String rolloutUid) {

@@ -55,7 +55,7 @@ class MetricsFromStartTest {
                 .contains("deadline_guard_sweeper_actions_total{action=\"scale_down\",result=\"failed\"} 0.0\n")
                 .contains("deadline_guard_sweeper_reported_total{problem=\"overdue\"} 0.0\n")
                 .contains("deadline_guard_sweeper_skipped_total{reason=\"rollout_status_stale\"} 0.0\n")
-                .contains("deadline_guard_sweeper_errors_total{operation=\"update\"} 0.0\n");
+                .contains("deadline_guard_sweeper_errors_total{operation=\"patch\"} 0.0\n");
         assertThat(SweepMetrics.SKIP_REASONS)
                 .containsExactlyElementsOf(Arrays.stream(SkipReason.values()).map(SkipReason::label).toList());
     }

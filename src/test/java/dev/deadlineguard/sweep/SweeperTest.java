@@ -362,7 +362,7 @@ class SweeperTest {
             sweeper.runDue();
             Instant second = sweeper.queue().dueOf(NS + "/checkout-old").orElseThrow();
             assertThat(Duration.between(clock.instant(), second)).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2400));
-            assertThat(metricsText()).contains("deadline_guard_sweeper_errors_total{operation=\"update\"} 2.0");
+            assertThat(metricsText()).contains("deadline_guard_sweeper_errors_total{operation=\"patch\"} 2.0");
         }
     }
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -105,27 +104,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Writes a kubeconfig that points at this server (whether it runs or not). */
     public Path writeKubeconfig(Path dir) throws IOException {
-        Path file = dir.resolve("kubeconfig");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: test
-                  cluster:
-                    server: %s
-                users:
-                - name: test
-                  user:
-                    token: test-token
-                contexts:
-                - name: test
-                  context:
-                    cluster: test
-                    user: test
-                    namespace: default
-                current-context: test
-                """.formatted(url()));
-        return file;
+        return Kubeconfigs.write(dir, url(), "default");
     }
 
     @Override
