@@ -75,6 +75,7 @@ public final class CertsCommand implements Callable<Integer> {
         if (days <= 0 || caDays <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--days and --ca-days must be positive");
         }
+        FileOptions.requireDirectoryOrAbsent(spec.commandLine(), "--out", out);
         List<String> sans = CertificateGenerator.serviceNames(service, namespace, extraSans == null ? List.of() : extraSans);
         CertificateRequest request = new CertificateRequest(sans, keyType, Duration.ofDays(days), Duration.ofDays(caDays),
                 renewBefore, force, newCa);
@@ -106,7 +107,9 @@ public final class CertsCommand implements Callable<Integer> {
             try {
                 return KeyType.fromFlag(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+                // "unknown key type 'x'; expected one of ...": the value is already named by the handler
+                String message = e.getMessage();
+                throw new CommandLine.TypeConversionException(message.substring(message.indexOf("expected")));
             }
         }
     }

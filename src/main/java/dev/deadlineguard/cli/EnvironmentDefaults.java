@@ -25,6 +25,11 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
         return PREFIX + longOption.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
+    /** Whether the variable of this long option is set (so a bad value can be blamed on it). */
+    boolean isSet(String longOption) {
+        return environment.containsKey(variableFor(longOption));
+    }
+
     @Override
     public String defaultValue(ArgSpec argSpec) {
         if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--")) {

@@ -28,14 +28,14 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + e.getMessage());
-                    return ExitCodes.FAILURE;
-                });
+                .registerConverter(java.time.Instant.class, new InstantConverter())
+                .setParameterExceptionHandler(new UsageErrors())
+                .setExecutionExceptionHandler(new CommandFailures());
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: one of " + UsageErrors.commands(spec.commandLine()));
     }
 }

@@ -109,6 +109,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxRequestBytes < 1024) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-request-bytes must be at least 1024");
         }
+        FileOptions.requireReadableFile(spec.commandLine(), "certificate file", tlsCertFile);
+        FileOptions.requireReadableFile(spec.commandLine(), "key file", tlsKeyFile);
+        FileOptions.requireReadableFile(spec.commandLine(), "client CA file", clientCaFile);
+        FileOptions.requireDirectoryOrAbsent(spec.commandLine(), "--cert-dir", certDir);
         Clock clock = Clock.systemUTC();
         CertificateFiles files = tlsCertFile != null
                 ? new CertificateFiles(tlsCertFile, tlsKeyFile)

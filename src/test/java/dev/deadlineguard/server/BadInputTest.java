@@ -84,7 +84,7 @@ class BadInputTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).isEqualTo(status(400, "BadRequest",
-                "request body is not valid JSON at line 1, column 2: Unexpected end-of-input"));
+                "request body is not valid JSON at line 1, column 2: the input ends early (truncated?)"));
     }
 
     @Test
