@@ -50,4 +50,25 @@ class CertsCommandTest {
         assertThat(brokenCa.err()).isEqualTo("error: found only one of " + dir.resolve("ca.crt") + " and " + dir.resolve("ca.key")
                 + "; restore the other or pass --new-ca to replace the CA\n");
     }
+
+    @Test
+    void neverReplacesServesTryOutCertificatesWithoutForce() throws Exception {
+        Path tryOut = dir.resolve("try-out");
+        dev.deadlineguard.tls.ServingCertificates.ensure(tryOut, java.util.List.of(), java.time.Clock.systemUTC());
+        byte[] cert = Files.readAllBytes(tryOut.resolve("tls.crt"));
+
+        ReviewCommandTest.Run refused = ReviewCommandTest.run("certs", "--service", "s", "--namespace", "n", "--out", tryOut.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).isEqualTo("error: " + tryOut + " holds the local try-out certificates that 'serve' generated for "
+                + "localhost; the cluster's certificates go elsewhere (the default --out is certs), or pass --force to replace them\n");
+        assertThat(Files.readAllBytes(tryOut.resolve("tls.crt"))).isEqualTo(cert);
+
+        ReviewCommandTest.Run forced = ReviewCommandTest.run("certs", "--service", "s", "--namespace", "n", "--out", tryOut.toString(),
+                "--force");
+        assertThat(forced.exitCode()).isZero();
+        assertThat(forced.err()).isEqualTo("note: reissue forced\nnote: replaced the local try-out certificates that 'serve' "
+                + "generated for localhost in " + tryOut + " (--force)\n");
+        assertThat(Files.readAllLines(tryOut.resolve("generated-by"))).last().isEqualTo("certs");
+    }
 }
