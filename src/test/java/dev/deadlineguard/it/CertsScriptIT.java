@@ -2,6 +2,7 @@ package dev.deadlineguard.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deadlineguard.admission.Json;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -475,10 +476,35 @@ class CertsScriptIT {
         throw new IllegalStateException("bash not found on PATH");
     }
 
+    /**
+     * Directories of links to every program on PATH but some, one per set of left-out tools, shared by the tests.
+     * They live outside {@code @TempDir} and are removed in {@link #removeFakePaths()}: JUnit's temp-dir cleanup
+     * warns once per symbolic link it deletes (thousands of lines per build).
+     */
+    private static final Map<Set<String>, Path> FAKE_PATHS = new HashMap<>();
+
+    @AfterAll
+    static void removeFakePaths() throws IOException {
+        for (Path bin : FAKE_PATHS.values()) {
+            try (var entries = Files.list(bin)) {
+                for (Path link : entries.toList()) {
+                    Files.delete(link);  // the link itself, never its target
+                }
+            }
+            Files.delete(bin);
+        }
+        FAKE_PATHS.clear();
+    }
+
     /** A directory with a link to every program on PATH except the given ones. */
-    private String pathWithout(String... tools) throws IOException {
+    private static synchronized String pathWithout(String... tools) throws IOException {
         Set<String> skip = Set.of(tools);
-        Path bin = Files.createTempDirectory(tmp, "bin");
+        Path existing = FAKE_PATHS.get(skip);
+        if (existing != null) {
+            return existing.toString();
+        }
+        Path bin = Files.createTempDirectory("deadline-guard-path-");
+        FAKE_PATHS.put(skip, bin);
         for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
             Path d = Path.of(dir);
             if (!Files.isDirectory(d)) {
