@@ -81,7 +81,8 @@ public final class AuditCommand implements Callable<Integer> {
         if (maxResults < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-results must be at least 1");
         }
-        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err);
+        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err, "a cluster snapshot (kubectl get rs,rollouts -A -o json)",
+                spec.qualifiedName());
         if (input == null) {
             return ExitCodes.FAILURE;
         }

@@ -25,12 +25,14 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        CommandLine cli = new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(java.time.Instant.class, new InstantConverter())
                 .setParameterExceptionHandler(new UsageErrors())
                 .setExecutionExceptionHandler(new CommandFailures());
+        cli.getSubcommands().values().forEach(EnvironmentDefaults::listInHelp);
+        return cli;
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,13 +70,21 @@ public final class AdmissionServer implements AutoCloseable {
                         new AdmissionHandler(endpoint, reviewer, metrics.admission(), settings.maxRequestBytes(), observer));
                 for (HandlerType method : HandlerType.values()) {
                     if (method.isHttpMethod() && !method.equals(HandlerType.POST)) {
-                        config.routes.addHttpHandler(method, endpoint.path(), ctx -> methodNotAllowed(ctx, "POST"));
+                        config.routes.addHttpHandler(method, endpoint.path(),
+                                ctx -> methodNotAllowed(ctx, "POST", "POST an AdmissionReview"));
                     }
                 }
             }
             config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
             config.routes.get("/readyz", this::readyz);
             config.routes.get("/metrics", ctx -> ctx.contentType(MetricsRegistry.CONTENT_TYPE).result(metrics.scrape()));
+            for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+                for (HandlerType method : HandlerType.values()) {
+                    if (method.isHttpMethod() && !method.equals(HandlerType.GET) && !method.equals(HandlerType.HEAD)) {
+                        config.routes.addHttpHandler(method, path, ctx -> methodNotAllowed(ctx, "GET, HEAD", "use GET"));
+                    }
+                }
+            }
             config.routes.error(404, ctx -> json(ctx, 404, "no such path: " + ctx.path()
                     + "; admission reviews go to /mutate or /validate"));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -149,9 +158,9 @@ public final class AdmissionServer implements AutoCloseable {
         ctx.contentType("text/plain").result("ok\n");
     }
 
-    private static void methodNotAllowed(Context ctx, String allowed) {
+    private static void methodNotAllowed(Context ctx, String allowed, String hint) {
         ctx.header("Allow", allowed);
-        json(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; POST an AdmissionReview");
+        json(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; " + hint);
     }
 
     private static void json(Context ctx, int code, String message) {

@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static dev.deadlineguard.cli.ReviewCommandTest.run;
@@ -66,6 +67,39 @@ class CommandLineErrorsTest {
     void aBadOptionValueIsOneLineNamingTheOptionAndWhatIsAccepted(String command, String option, String value, String expected) {
         assertUsageError(run(command, option, value), command, "invalid value '" + value + "' for "
                 + (option.equals("-o") ? "--output" : option) + ": " + expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"bad key!", "-starts-with-dash", "Example.com/deadline", "a/b/c", "/deadline",
+            "example.com/", "x.io/name-of-sixty-four-characters-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
+    void aGuardedKeyThatKubernetesWouldRejectIsRejected(String key) {
+        assertUsageError(run("review", "--guarded-key", "scale-down-deadline," + key), "review", "invalid value '" + key
+                + "' for --guarded-key: expected an annotation key such as scale-down-deadline or example.com/deadline: an "
+                + "optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', beginning and ending with a "
+                + "letter or digit");
+    }
+
+    @Test
+    void validAnnotationKeysAreAccepted() {
+        for (String key : List.of("scale-down-deadline", "argo-rollouts.argoproj.io/scale-down-deadline", "a", "A_b.c-9",
+                "x.io/" + "n".repeat(63))) {
+            assertThat(AnnotationKeyConverter.isValid(key)).as(key).isTrue();
+        }
+        ReviewCommandTest.Run run = run("review", "--guarded-key", " my.example/deadline ,,scale-down-deadline", "samples/04-blanked.json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    @Test
+    void helpListsTheEnvironmentVariablesOfEachCommand() {
+        ReviewCommandTest.Run sweep = run("sweep", "--help");
+        assertThat(sweep.exitCode()).isZero();
+        assertThat(sweep.out()).contains("      --sync-timeout=DURATION\n")
+                .contains("\nEnvironment: every flag can also be set with a variable (a flag on the command\n"
+                        + "line wins; several values comma-separated):\n")
+                .contains("\n  DEADLINE_GUARD_SYNC_TIMEOUT              --sync-timeout\n")
+                .doesNotContain("DEADLINE_GUARD_HELP");
+        assertThat(run("serve", "--help").out()).contains("\n  DEADLINE_GUARD_CERT_DIR                  --cert-dir\n")
+                .contains("\n  DEADLINE_GUARD_VALIDATE_MODE             --validate-mode\n");
     }
 
     @Test

@@ -394,6 +394,34 @@ class CertsScriptIT {
         assertThat(openssl.err()).isEqualTo("deadline-guard-certs: error: 'openssl' is required for 'check' but was not found on PATH\n");
     }
 
+    /** Needs the real kubectl (installed for the manifest tests); the cluster is a port where nothing listens. */
+    @Test
+    void anUnreachableClusterIsOneLineNotKubectlsConnectionErrorsAndABlameOnTheManifests() throws Exception {
+        Path dir = generated("certs");
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: none, user: {token: x}}]
+                contexts: [{name: none, context: {cluster: none, user: none}}]
+                current-context: none
+                """);
+        String unreachable = "deadline-guard-certs: error: cannot reach the Kubernetes cluster (check KUBECONFIG and the current "
+                + "context): ";
+
+        Result apply = script(Map.of("KUBECONFIG", kubeconfig.toString()), "apply", "--dir", dir.toString());
+        assertThat(apply.exit()).as(apply.all()).isEqualTo(1);
+        List<String> lines = apply.err().lines().toList();
+        assertThat(lines).as(apply.all()).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("==> writing the CA bundle into every webhook of mutatingwebhookconfiguration/deadline-guard");
+        assertThat(lines.get(1)).startsWith(unreachable).contains("127.0.0.1:1").doesNotContain("install the manifests");
+
+        Result check = script(Map.of("KUBECONFIG", kubeconfig.toString()), "check", "--cluster");
+        assertThat(check.exit()).as(check.all()).isEqualTo(1);
+        assertThat(check.err().lines().toList()).as(check.all()).hasSize(2);
+        assertThat(check.err().lines().toList().get(1)).startsWith(unreachable);
+    }
+
     @Test
     void usageErrorsExitTwoAndHelpPrintsUsage() throws Exception {
         Result help = script("--help");
