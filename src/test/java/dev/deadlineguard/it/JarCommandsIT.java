@@ -1,11 +1,9 @@
 package dev.deadlineguard.it;
 
 import dev.deadlineguard.admission.Json;
+import dev.deadlineguard.sweep.ArgoObjects;
 import dev.deadlineguard.sweep.RolloutResources;
 import dev.deadlineguard.testing.Samples;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -89,27 +87,12 @@ class JarCommandsIT {
         assertThat(workDir.resolve("certs/tls.key")).exists();
     }
 
-    ReplicaSet replicaSet(String hash, int revision, String deadline) {
-        Map<String, String> annotations = new java.util.HashMap<>(Map.of("rollout.argoproj.io/revision", "" + revision));
-        if (deadline != null) {
-            annotations.put("scale-down-deadline", deadline);
-        }
-        return new ReplicaSetBuilder().withNewMetadata().withNamespace("shop").withName("checkout-" + hash)
-                .withLabels(Map.of("rollouts-pod-template-hash", hash)).withAnnotations(annotations)
-                .addNewOwnerReference().withApiVersion("argoproj.io/v1alpha1").withKind("Rollout").withName("checkout")
-                .withUid("u").withController(true).endOwnerReference().endMetadata()
-                .withNewSpec().withReplicas(3).endSpec().build();
-    }
-
     /** A Rollout whose stable ReplicaSet is "new" and an old ReplicaSet long past its deadline. */
     Map<String, String> clusterWithAnOverdueReplicaSet() throws IOException {
-        var rollout = new GenericKubernetesResourceBuilder().withApiVersion("argoproj.io/v1alpha1").withKind("Rollout")
-                .withNewMetadata().withNamespace("shop").withName("checkout").endMetadata().build();
-        rollout.setAdditionalProperty("spec", Map.of("replicas", 3));
-        rollout.setAdditionalProperty("status", Map.of("stableRS", "new", "currentPodHash", "new", "observedGeneration", "1"));
+        var rollout = ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"), ArgoObjects.canary());
         client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace("shop").resource(rollout).create();
-        client.apps().replicaSets().inNamespace("shop").resource(replicaSet("old", 1, "2020-01-01T00:00:00Z")).create();
-        client.apps().replicaSets().inNamespace("shop").resource(replicaSet("new", 2, null)).create();
+        client.apps().replicaSets().inNamespace("shop").resource(ArgoObjects.withDeadline("old", 1, 3, "2020-01-01T00:00:00Z")).create();
+        client.apps().replicaSets().inNamespace("shop").resource(ArgoObjects.withDeadline("new", 2, 3, null)).create();
         Path kubeconfig = java.nio.file.Files.writeString(workDir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config

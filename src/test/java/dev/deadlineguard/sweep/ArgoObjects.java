@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Rollouts and ReplicaSets shaped as Argo Rollouts writes them. */
-final class ArgoObjects {
+/** Rollouts and ReplicaSets shaped as Argo Rollouts writes them (also for the jar tests in {@code it}). */
+public final class ArgoObjects {
 
     static final String NS = "shop";
     static final String ROLLOUT = "checkout";
@@ -45,12 +45,12 @@ final class ArgoObjects {
                 .build();
     }
 
-    static ReplicaSet withDeadline(String hash, long revision, int replicas, String deadline) {
+    public static ReplicaSet withDeadline(String hash, long revision, int replicas, String deadline) {
         return replicaSet(hash, revision, replicas, deadline == null ? Map.of() : Map.of(KEY, deadline));
     }
 
     /** A Rollout whose status is current (observedGeneration == generation) with the given status fields. */
-    static GenericKubernetesResource rollout(Map<String, Object> status, Map<String, Object> strategy) {
+    public static GenericKubernetesResource rollout(Map<String, Object> status, Map<String, Object> strategy) {
         return rollout(status, strategy, 1L, "1");
     }
 
@@ -67,7 +67,7 @@ final class ArgoObjects {
         return rollout;
     }
 
-    static Map<String, Object> canary() {
+    public static Map<String, Object> canary() {
         return Map.of("canary", Map.of("steps", java.util.List.of(Map.of("setWeight", 20))));
     }
 
