@@ -63,6 +63,7 @@ class CommandLineErrorsTest {
             "audit|--fail-on|always|expected one of fail, warn, none",
             "sweep|--sweep-mode|fix|expected one of report, repair, enforce",
             "certs|--key-type|dsa|expected one of ecdsa-p256, rsa-2048, rsa-3072",
+            "serve|--reports|kyverno|expected wgpolicy, openreports (both comma-separated) or none",
     })
     void aBadOptionValueIsOneLineNamingTheOptionAndWhatIsAccepted(String command, String option, String value, String expected) {
         assertUsageError(run(command, option, value), command, "invalid value '" + value + "' for "
