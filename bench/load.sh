@@ -229,7 +229,7 @@ start_server() {
   local t0 code="" i
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$RUN" && exec java $JVM_FLAGS -jar "$JAR" serve --no-sweeper --port "$PORT") >>"$RUN/server.log" 2>&1 &
+  (cd "$RUN" && exec java $JVM_FLAGS -jar "$JAR" serve --no-sweeper --port "$PORT" --cert-dir certs) >>"$RUN/server.log" 2>&1 &
   SERVER_PID=$!
   for ((i = 0; i < 1500; i++)); do          # 30 s at most
     if [[ -f $CA ]]; then
@@ -253,7 +253,7 @@ stop_server() {   # SIGTERM: /readyz 503, --shutdown-delay (5 s), drain, exit 14
   SERVER_PID=
 }
 
-log "start: java $JVM_FLAGS -jar target/deadline-guard.jar serve --no-sweeper --port $PORT (in $RUN)"
+log "start: java $JVM_FLAGS -jar target/deadline-guard.jar serve --no-sweeper --port $PORT --cert-dir certs (in $RUN)"
 start_server
 READY_FIRST_MS=$READY_MS
 echo "first start (generates the CA and serving certificate): ready in $READY_FIRST_MS ms"

@@ -3,6 +3,26 @@
 # sync time, heap after sync and the delay between a deadline passing and the scale-down.
 # Usage: bench/sweeper.sh [REPLICASETS (default 10000)] [DEADLINES TO PASS (default 100)]
 set -euo pipefail
+usage() {
+  echo "Usage: bench/sweeper.sh [REPLICASETS (default 10000)] [DEADLINES TO PASS (default 100)]"
+  echo "Fills the fabric8 mock API server with REPLICASETS guarded ReplicaSets, lets DEADLINES of them fall due,"
+  echo "and prints the sweeper's initial sync time, heap after sync and the delay from deadline to scale-down."
+}
+case ${1:-} in
+  -h|--help) usage; exit 0 ;;
+esac
+for n in "$@"; do
+  if ! [[ $n =~ ^[0-9]+$ ]] || ((n == 0)); then
+    echo "bench/sweeper.sh: error: '$n' is not a positive whole number" >&2
+    usage >&2
+    exit 2
+  fi
+done
+if (($# > 2)); then
+  echo "bench/sweeper.sh: error: at most two arguments" >&2
+  usage >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.."
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt

@@ -18,31 +18,47 @@ public final class Messages {
     /** Warnings and messages are kept below the apiserver's 256-character warning limit. */
     public static final int MAX_MESSAGE = 255;
     static final String UPGRADE = "upgrade Argo Rollouts to v1.7.2 or later";
+    /** Values longer than this (never valid deadlines) are cut; values are never cut shorter to fit. */
     private static final int MAX_VALUE = 40;
-    /** (value, name) lengths tried in turn. */
-    private static final int[][] SHRINK_STEPS = {
-            {MAX_VALUE, 320}, {24, 320}, {12, 320}, {8, 320}, {8, 120}, {8, 64}, {8, 40}, {8, 24}};
     private static final int MAX_KEY = 64;
+
+    /** How much explanation a message carries: full, without the asides, or terse. */
+    private enum Prose { FULL, PLAIN, TERSE }
+
+    /**
+     * The shapes tried in turn until a message fits: the ReplicaSet name shrinks first, then the prose; the key
+     * and the values (the old and the new deadline) always stay as they are.
+     */
+    private record Shape(int name, Prose prose) {
+    }
+
+    private static final Shape[] SHAPES = {
+            new Shape(320, Prose.FULL), new Shape(120, Prose.FULL), new Shape(64, Prose.FULL), new Shape(64, Prose.PLAIN),
+            new Shape(40, Prose.PLAIN), new Shape(40, Prose.TERSE), new Shape(24, Prose.TERSE), new Shape(16, Prose.TERSE),
+            new Shape(8, Prose.TERSE)};
 
     private Messages() {
     }
 
     /** The warning the mutating webhook attaches to a repair. */
     public static String repaired(String replicaSet, KeyFinding finding) {
-        String action = finding.remedy() == Remedy.RESTORE
-                ? "deadline-guard restored " + quote(finding.oldValue())
-                : "deadline-guard removed the key so the controller writes a fresh deadline";
-        return compose(replicaSet, finding, action);
+        return compose(replicaSet, finding, prose -> {
+            String by = prose == Prose.TERSE ? "" : "deadline-guard ";
+            return finding.remedy() == Remedy.RESTORE
+                    ? by + "restored " + quote(finding.oldValue())
+                    : by + "removed the key" + (prose == Prose.FULL ? " so the controller writes a fresh deadline" : "");
+        });
     }
 
     /** The message of a validating denial: what happened and how to fix it. */
     public static String denied(String replicaSet, KeyFinding finding, int others) {
-        return compose(replicaSet, finding, "denied" + more(others) + ": " + fix(finding.deadlineCase()));
+        return compose(replicaSet, finding, prose -> "denied" + more(others, prose) + ": " + fix(finding.deadlineCase(), prose));
     }
 
     /** The warning of the validating webhook in warn mode. */
     public static String wouldDeny(String replicaSet, KeyFinding finding) {
-        return compose(replicaSet, finding, "deadline-guard would deny this in enforce mode: " + fix(finding.deadlineCase()));
+        return compose(replicaSet, finding, prose -> (prose == Prose.TERSE ? "enforce mode would deny it: "
+                : "deadline-guard would deny this in enforce mode: ") + fix(finding.deadlineCase(), prose));
     }
 
     /** The warning when the server could not judge a request and let it through. */
@@ -67,14 +83,14 @@ public final class Messages {
     }
 
     /**
-     * Shrinks values first, then the ReplicaSet's name, until the message fits; the key, what
-     * happened and the action (with the fix) always stay whole for any realistic key length.
+     * Tries the {@link #SHAPES} in turn: names shrink first, then the prose; the values, what happened and
+     * the action stay whole for any realistic key length.
      */
-    private static String compose(String replicaSet, KeyFinding f, String action) {
+    private static String compose(String replicaSet, KeyFinding f, java.util.function.Function<Prose, String> action) {
         String message = "";
-        for (int[] limits : SHRINK_STEPS) {
-            message = clip(f.key(), MAX_KEY) + " on ReplicaSet " + clip(replicaSet, limits[1]) + " "
-                    + what(f, limits[0]) + "; " + action;
+        for (Shape shape : SHAPES) {
+            message = clip(f.key(), MAX_KEY) + " on ReplicaSet " + clipName(replicaSet, shape.name()) + " "
+                    + what(f, shape.prose()) + "; " + action.apply(shape.prose());
             if (message.length() <= MAX_MESSAGE) {
                 return message;
             }
@@ -82,8 +98,23 @@ public final class Messages {
         return clip(message, MAX_MESSAGE);
     }
 
-    private static String what(KeyFinding f, int valueMax) {
-        String change = "(" + shown(f.oldValue(), valueMax) + " -> " + shown(f.newValue(), valueMax) + ")";
+    /** A {@code namespace/name} within {@code max}: the namespace gives way first, the name keeps its start. */
+    private static String clipName(String replicaSet, int max) {
+        int slash = replicaSet.indexOf('/');
+        if (replicaSet.length() <= max || slash < 0) {
+            return clip(replicaSet, max);
+        }
+        String namespace = replicaSet.substring(0, slash);
+        String name = replicaSet.substring(slash + 1);
+        String ns = clip(namespace, Math.min(namespace.length(), Math.max(8, max - 1 - name.length())));
+        return ns + "/" + clip(name, Math.max(4, max - 1 - ns.length()));
+    }
+
+    private static String what(KeyFinding f, Prose prose) {
+        String change = "(" + quote(f.oldValue()) + " -> " + quote(f.newValue()) + ")";
+        if (prose == Prose.TERSE) {
+            return f.deadlineCase().label().replace('_', ' ') + " " + change;
+        }
         return switch (f.deadlineCase()) {
             case BLANKED -> "was blanked " + change;
             case BLANKED_NO_PRIOR -> "was set blank, no prior deadline " + change;
@@ -94,7 +125,14 @@ public final class Messages {
         };
     }
 
-    private static String fix(DeadlineCase c) {
+    private static String fix(DeadlineCase c, Prose prose) {
+        if (prose != Prose.FULL) {
+            String upgrade = prose == Prose.TERSE ? "upgrade Argo Rollouts to v1.7.2+" : UPGRADE;
+            return switch (c) {
+                case INVALID, INVALID_NO_PRIOR -> "write RFC 3339 or " + upgrade;
+                default -> upgrade;
+            };
+        }
         return switch (c) {
             case BLANKED, BLANKED_NO_PRIOR -> UPGRADE + " (v1.7.0 and v1.7.1 blank it after a 409 conflict)";
             case INVALID, INVALID_NO_PRIOR -> "write RFC 3339 (2024-08-01T15:13:36Z) or " + UPGRADE;
@@ -103,18 +141,17 @@ public final class Messages {
         };
     }
 
-    private static String more(int others) {
-        return others <= 0 ? "" : " (and " + others + " more guarded key" + (others == 1 ? "" : "s") + ")";
+    private static String more(int others, Prose prose) {
+        if (others <= 0) {
+            return "";
+        }
+        return prose == Prose.TERSE ? " (+" + others + " more)"
+                : " (and " + others + " more guarded key" + (others == 1 ? "" : "s") + ")";
     }
 
     /** A value for a message: quoted, escaped and clipped; {@code absent} for a missing key. */
     static String quote(DeadlineValue value) {
         return quote(value, MAX_VALUE);
-    }
-
-    /** Valid deadlines are short and what a reader needs most: only other values shrink. */
-    private static String shown(DeadlineValue value, int max) {
-        return quote(value, value.isValid() ? MAX_VALUE : max);
     }
 
     private static String quote(DeadlineValue value, int max) {

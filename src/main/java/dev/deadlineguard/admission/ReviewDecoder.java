@@ -43,8 +43,7 @@ public final class ReviewDecoder {
         } catch (StreamConstraintsException e) {
             throw new BadReviewException("request body is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new BadReviewException("request body is not valid JSON" + location(e.getLocation()) + ": "
-                    + summary(e.getOriginalMessage()));
+            throw new BadReviewException("request body is not valid JSON " + JsonSyntax.describe(e));
         } catch (IOException e) {
             throw new BadReviewException("request body could not be read as JSON");
         }
@@ -362,15 +361,6 @@ public final class ReviewDecoder {
 
     private static String location(JsonLocation location) {
         return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    /** The first clause of a parser message, without Jackson's source excerpts. */
-    private static String summary(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int colon = message.indexOf(": ");
-        return firstLine(colon < 0 ? message : message.substring(0, colon));
     }
 
     private static String firstLine(String message) {

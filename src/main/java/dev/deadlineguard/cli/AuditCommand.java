@@ -102,7 +102,8 @@ public final class AuditCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--context, --namespace and --all-namespaces go with --cluster");
         }
-        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err);
+        byte[] input = InputFile.read(file, MAX_INPUT_BYTES, err, "a cluster snapshot (kubectl get rs,rollouts -A -o json)",
+                spec.qualifiedName());
         if (input == null) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.deadlineguard.cli;
 
 import dev.deadlineguard.tls.CertificateDirectory;
 import dev.deadlineguard.tls.CertificateGenerator;
+import dev.deadlineguard.tls.CertificatePurpose;
 import dev.deadlineguard.tls.CertificateRequest;
 import dev.deadlineguard.tls.KeyType;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
 
 @Command(name = "certs", mixinStandardHelpOptions = true,
         description = {"Generate a CA and a serving certificate for the webhook Service and write them as PEM files "
-                + "(ca.crt, ca.key, tls.crt, tls.key; keys mode 0600).",
+                + "(ca.crt, ca.key, tls.crt, tls.key; keys mode 0600) and a generated-by file that marks them as the cluster's.",
                 "Safe to run again: a CA in DIR is reused, and a serving certificate that is signed by it, matches its key, "
                         + "has every SAN and does not expire within --renew-before is kept unless --force."})
 public final class CertsCommand implements Callable<Integer> {
@@ -58,7 +59,8 @@ public final class CertsCommand implements Callable<Integer> {
             description = "More DNS names or IP addresses for the serving certificate.")
     List<String> extraSans;
 
-    @Option(names = "--force", description = "Reissue the serving certificate even when the existing one is fine.")
+    @Option(names = "--force", description = "Reissue the serving certificate even when the existing one is fine; also "
+            + "needed to replace the local try-out certificates that serve generated in DIR.")
     boolean force;
 
     @Option(names = "--new-ca", description = "Make a new CA (every caBundle must then be updated).")
@@ -78,9 +80,15 @@ public final class CertsCommand implements Callable<Integer> {
         if (days <= 0 || caDays <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--days and --ca-days must be positive");
         }
+        FileOptions.requireDirectoryOrAbsent(spec.commandLine(), "--out", out);
         List<String> sans = CertificateGenerator.serviceNames(service, namespace, extraSans == null ? List.of() : extraSans);
         CertificateRequest request = new CertificateRequest(sans, keyType, Duration.ofDays(days), Duration.ofDays(caDays),
                 renewBefore, force, newCa);
+        boolean replacingTryOut = CertificatePurpose.of(out).orElse(null) == CertificatePurpose.LOCAL_TRY_OUT;
+        if (replacingTryOut && !force) {
+            throw new CertificatePurpose.Conflict(out + " holds " + CertificatePurpose.LOCAL_TRY_OUT.description()
+                    + "; the cluster's certificates go elsewhere (the default --out is certs), or pass --force to replace them");
+        }
         CertificateDirectory directory = new CertificateDirectory(out, Clock.systemUTC());
         CertificateDirectory.Outcome outcome;
         try {
@@ -89,12 +97,17 @@ public final class CertsCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
+        CertificatePurpose.CLUSTER.record(out);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(word(outcome.ca()) + " " + outcome.caInfo().summary(directory.caCert().toString()));
         stdout.println(word(outcome.serving()) + " " + outcome.servingInfo().summary(directory.tlsCert().toString()));
         stdout.flush();
         for (String reason : outcome.reasons()) {
             spec.commandLine().getErr().println("note: " + reason);
+        }
+        if (replacingTryOut) {
+            spec.commandLine().getErr().println("note: replaced " + CertificatePurpose.LOCAL_TRY_OUT.description() + " in " + out
+                    + " (--force)");
         }
         return ExitCodes.OK;
     }
@@ -109,7 +122,9 @@ public final class CertsCommand implements Callable<Integer> {
             try {
                 return KeyType.fromFlag(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+                // "unknown key type 'x'; expected one of ...": the value is already named by the handler
+                String message = e.getMessage();
+                throw new CommandLine.TypeConversionException(message.substring(message.indexOf("expected")));
             }
         }
     }

@@ -27,13 +27,13 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                 default -> throw new NumberFormatException();
             }, value);
         } catch (RuntimeException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or 1h");
+            throw new CommandLine.TypeConversionException("expected a duration such as 30s, 5m or 1h");
         }
     }
 
     private static Duration nonNegative(Duration d, String value) {
         if (d.isNegative()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is negative");
+            throw new CommandLine.TypeConversionException("expected a duration that is not negative, such as 30s");
         }
         return d;
     }

@@ -25,6 +25,28 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
         return PREFIX + longOption.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * Lists the command's variables at the end of its {@code --help}, one per long option, so that the
+     * environment is as discoverable as the flags.
+     */
+    static void listInHelp(CommandLine command) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add("");
+        lines.add("Environment: every flag can also be set with a variable (a flag on the command line wins; "
+                + "several values comma-separated):");
+        command.getCommandSpec().options().stream()
+                .filter(o -> o.longestName().startsWith("--") && !o.usageHelp() && !o.versionHelp())
+                .map(o -> String.format("  %-40s %s", variableFor(o.longestName()), o.longestName()))
+                .distinct()
+                .forEach(lines::add);
+        command.getCommandSpec().usageMessage().footer(lines.toArray(String[]::new));
+    }
+
+    /** Whether the variable of this long option is set (so a bad value can be blamed on it). */
+    boolean isSet(String longOption) {
+        return environment.containsKey(variableFor(longOption));
+    }
+
     @Override
     public String defaultValue(ArgSpec argSpec) {
         if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--")) {

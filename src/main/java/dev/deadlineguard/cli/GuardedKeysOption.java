@@ -8,7 +8,7 @@ import java.util.List;
 /** The guarded annotation keys, the same option in every command. */
 public final class GuardedKeysOption {
 
-    @Option(names = "--guarded-key", split = ",", paramLabel = "KEY",
+    @Option(names = "--guarded-key", split = ",", paramLabel = "KEY", converter = AnnotationKeyConverter.class,
             defaultValue = GuardConfig.CONTROLLER_KEY + "," + GuardConfig.DOCUMENTED_KEY,
             description = "Annotation keys that carry a scale-down deadline (default: ${DEFAULT-VALUE}).")
     List<String> keys;

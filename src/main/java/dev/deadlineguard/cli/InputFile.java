@@ -13,8 +13,19 @@ final class InputFile {
     private InputFile() {
     }
 
-    /** The bytes, or {@code null} after printing why they could not be read. */
-    static byte[] read(String file, long maxBytes, PrintWriter err) {
+    /**
+     * The bytes, or {@code null} after printing why they could not be read. Reading standard input from a
+     * terminal first says so, instead of waiting silently.
+     *
+     * @param what what the input should be, for that line: "an AdmissionReview"
+     * @param command the command, for the hint: "deadline-guard review"
+     */
+    static byte[] read(String file, long maxBytes, PrintWriter err, String what, String command) {
+        if ("-".equals(file) && System.console() != null) {
+            err.println("reading " + what + " from standard input (end it with Ctrl-D); "
+                    + "pass a FILE instead, see '" + command + " --help'");
+            err.flush();
+        }
         try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {

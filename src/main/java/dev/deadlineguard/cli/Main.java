@@ -28,9 +28,10 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        CommandLine cli = new CommandLine(new Main())
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(java.time.Instant.class, new InstantConverter())
                 .setExecutionStrategy(parsed -> {
                     LoggingOptions logging = LoggingOptions.of(parsed);
                     if (logging != null) {
@@ -38,14 +39,15 @@ public final class Main implements Runnable {
                     }
                     return new CommandLine.RunLast().execute(parsed);
                 })
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + e.getMessage());
-                    return ExitCodes.FAILURE;
-                });
+                .setParameterExceptionHandler(new UsageErrors())
+                .setExecutionExceptionHandler(new CommandFailures());
+        cli.getSubcommands().values().forEach(EnvironmentDefaults::listInHelp);
+        return cli;
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: one of " + UsageErrors.commands(spec.commandLine()));
     }
 }

@@ -50,7 +50,7 @@ public final class ReviewCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        byte[] body = InputFile.read(file, MAX_INPUT_BYTES, err);
+        byte[] body = InputFile.read(file, MAX_INPUT_BYTES, err, "an AdmissionReview", spec.qualifiedName());
         if (body == null) {
             return ExitCodes.FAILURE;
         }

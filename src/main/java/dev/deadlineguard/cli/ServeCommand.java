@@ -42,9 +42,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--cert-dir", defaultValue = "certs", paramLabel = "DIR",
-            description = "Directory with tls.crt and tls.key; when they are missing, a CA (ca.crt) and a serving "
-                    + "certificate for localhost, 127.0.0.1 and ::1 are generated there (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cert-dir", defaultValue = ServingCertificates.DEFAULT_DIR, paramLabel = "DIR",
+            description = "Directory with tls.crt and tls.key; when they are missing, a local try-out CA (ca.crt) and a "
+                    + "serving certificate for localhost, 127.0.0.1 and ::1 are generated there, apart from the cluster's "
+                    + "certificates that the certs command writes (default: ${DEFAULT-VALUE}).")
     Path certDir;
 
     @Option(names = "--tls-cert-file", paramLabel = "FILE",
@@ -55,7 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path tlsKeyFile;
 
     @Option(names = "--cert-san", split = ",", paramLabel = "NAME",
-            description = "Extra DNS names or IPs for a generated certificate (for example the Service's names).")
+            description = "Extra DNS names or IPs for the generated try-out certificate; one that serve generated "
+                    + "earlier is reissued (same CA) when it lacks them.")
     List<String> certSans;
 
     @Option(names = "--max-request-bytes", paramLabel = "BYTES", defaultValue = "" + ServerSettings.DEFAULT_MAX_REQUEST_BYTES,
@@ -115,6 +117,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxRequestBytes < 1024) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-request-bytes must be at least 1024");
         }
+        FileOptions.requireReadableFile(spec.commandLine(), "certificate file", tlsCertFile);
+        FileOptions.requireReadableFile(spec.commandLine(), "key file", tlsKeyFile);
+        FileOptions.requireReadableFile(spec.commandLine(), "client CA file", clientCaFile);
+        FileOptions.requireDirectoryOrAbsent(spec.commandLine(), "--cert-dir", certDir);
         Clock clock = Clock.systemUTC();
         CertificateFiles files = tlsCertFile != null
                 ? new CertificateFiles(tlsCertFile, tlsKeyFile)

@@ -32,7 +32,7 @@ public final class SweepOptions {
             description = "Informer resync period; a safety net, not the main mechanism (default: ${DEFAULT-VALUE}).")
     Duration resync;
 
-    @Option(names = "--reports", split = ",", defaultValue = "wgpolicy", paramLabel = "FORMAT",
+    @Option(names = "--reports", split = ",", defaultValue = "wgpolicy", paramLabel = "FORMAT", converter = ReportsConverter.class,
             description = "Policy reports the sweeper keeps current: wgpolicy, openreports, both (comma-separated) or none "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> reports;
@@ -40,6 +40,22 @@ public final class SweepOptions {
     @Option(names = "--max-report-results", defaultValue = "1000", paramLabel = "N",
             description = "Results per policy report at most, failures first; the summary counts all (default: ${DEFAULT-VALUE}).")
     int maxReportResults;
+
+    /** Checks each {@code --reports} item while parsing, so a typo is a usage error before anything starts. */
+    static final class ReportsConverter implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String item = value.strip();
+            if (!item.equalsIgnoreCase("none")) {
+                try {
+                    dev.deadlineguard.report.ReportFormat.fromFlag(item);
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.TypeConversionException("expected wgpolicy, openreports (both comma-separated) or none");
+                }
+            }
+            return item;
+        }
+    }
 
     List<dev.deadlineguard.report.ReportFormat> reportFormats() {
         if (reports.stream().anyMatch(r -> r.strip().equalsIgnoreCase("none"))) {

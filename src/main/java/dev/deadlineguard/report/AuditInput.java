@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.deadlineguard.admission.Json;
+import dev.deadlineguard.admission.JsonSyntax;
 import dev.deadlineguard.admission.Messages;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -47,9 +48,10 @@ public final class AuditInput {
                     ? Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readTree(input)
                     : YAML.readTree(input);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UnreadableInput("input is neither JSON nor YAML: " + JsonSyntax.describe(e));
         } catch (IOException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            throw new UnreadableInput("input is neither JSON nor YAML: " + Messages.clip(message, 200));
+            throw new UnreadableInput("input could not be read");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new UnreadableInput("input is empty; expected the output of kubectl get rs,rollouts -A -o json");

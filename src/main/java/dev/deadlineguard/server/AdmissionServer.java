@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -73,7 +74,7 @@ public final class AdmissionServer implements AutoCloseable {
                     if (method.isHttpMethod() && !method.equals(HandlerType.POST)) {
                         config.routes.addHttpHandler(method, endpoint.path(), ctx -> {
                             metrics.admission().rejected(endpoint.label(), 405);
-                            methodNotAllowed(ctx, "POST");
+                            methodNotAllowed(ctx, "POST", "POST an AdmissionReview");
                         });
                     }
                 }
@@ -81,6 +82,13 @@ public final class AdmissionServer implements AutoCloseable {
             config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
             config.routes.get("/readyz", this::readyz);
             config.routes.get("/metrics", ctx -> ctx.contentType(MetricsRegistry.CONTENT_TYPE).result(metrics.scrape()));
+            for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+                for (HandlerType method : HandlerType.values()) {
+                    if (method.isHttpMethod() && !method.equals(HandlerType.GET) && !method.equals(HandlerType.HEAD)) {
+                        config.routes.addHttpHandler(method, path, ctx -> methodNotAllowed(ctx, "GET, HEAD", "use GET"));
+                    }
+                }
+            }
             config.routes.error(404, ctx -> json(ctx, 404, "no such path: " + ctx.path()
                     + "; admission reviews go to /mutate or /validate"));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -155,9 +163,9 @@ public final class AdmissionServer implements AutoCloseable {
         }
     }
 
-    private static void methodNotAllowed(Context ctx, String allowed) {
+    private static void methodNotAllowed(Context ctx, String allowed, String hint) {
         ctx.header("Allow", allowed);
-        json(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; POST an AdmissionReview");
+        json(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; " + hint);
     }
 
     private static void json(Context ctx, int code, String message) {

@@ -43,7 +43,7 @@ class MessagesTest {
             assertThat(message.codePoints().filter(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)).isEmpty();
             assertThat(message).contains(key).contains("ReplicaSet ns-");
         }
-        assertThat(Messages.denied(longName, f, 0)).contains("upgrade Argo Rollouts to v1.7.2 or later");
+        assertThat(Messages.denied(longName, f, 0)).contains("upgrade Argo Rollouts to v1.7.2");
         assertThat(Messages.denied(RS, f, 0)).contains(RS);
     }
 
@@ -52,5 +52,28 @@ class MessagesTest {
         assertThat(Messages.clip("a\nb\u202ec", 100)).isEqualTo("a\\u000ab\\u202ec");
         assertThat(Messages.clip("abcdefghij", 8)).isEqualTo("abcde...");
         assertThat(Messages.clip(null, 8)).isEmpty();
+    }
+
+    /** Long names shrink, then the prose; the old and new values and the key stay whole (the complaint). */
+    @Test
+    void longNamesShortenNamesAndProseButNeverTheValues() {
+        String ns = "payments-" + "p".repeat(40);
+        String rs = ns + "/checkout-api-" + "c".repeat(60) + "-6d8f7b9c4d";
+        String key = "argo-rollouts.argoproj.io/scale-down-deadline";
+        KeyFinding blanked = new KeyFinding(key, DeadlineCase.BLANKED, DeadlineValue.of(D1), DeadlineValue.of(""));
+        KeyFinding invalid = new KeyFinding(key, DeadlineCase.INVALID, DeadlineValue.of(D1), DeadlineValue.of("2024-08-01 15:13:36"));
+
+        assertThat(Messages.wouldDeny(rs, blanked)).isEqualTo(
+                "argo-rollouts.argoproj.io/scale-down-deadline on ReplicaSet payme.../checkout-api-ccccccccccccccc... was blanked (\"2024-08-01T15:13:36Z\" -> \"\"); "
+                        + "deadline-guard would deny this in enforce mode: upgrade Argo Rollouts to v1.7.2 or later");
+        assertThat(Messages.wouldDeny(rs, invalid)).isEqualTo(
+                "argo-rollouts.argoproj.io/scale-down-deadline on ReplicaSet payme.../checkout-api-ccccccccccccccc... invalid (\"2024-08-01T15:13:36Z\" -> \"2024-08-01 15:13:36\"); "
+                        + "enforce mode would deny it: write RFC 3339 or upgrade Argo Rollouts to v1.7.2+");
+        assertThat(Messages.denied(rs, invalid, 2)).isEqualTo(
+                "argo-rollouts.argoproj.io/scale-down-deadline on ReplicaSet payme.../checkout-api-ccccccccccccccc... invalid (\"2024-08-01T15:13:36Z\" -> \"2024-08-01 15:13:36\"); "
+                        + "denied (+2 more): write RFC 3339 or upgrade Argo Rollouts to v1.7.2+");
+        assertThat(Messages.repaired(rs, invalid)).isEqualTo(
+                "argo-rollouts.argoproj.io/scale-down-deadline on ReplicaSet payme.../checkout-api-ccccccccccccccccccccccccccccccccccccccc... was set to non-RFC 3339 (\"2024-08-01T15:13:36Z\" -> \"2024-08-01 15:13:36\"); "
+                        + "deadline-guard restored \"2024-08-01T15:13:36Z\"");
     }
 }

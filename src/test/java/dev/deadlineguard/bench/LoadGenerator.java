@@ -45,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * read the body.
  *
  * <pre>
- * LoadGenerator --port 8443 --ca certs/ca.crt --rate 1000 --connections 16 --duration 30 [--warmup 5]
+ * LoadGenerator --port 8443 --ca .deadline-guard/localhost/ca.crt --rate 1000 --connections 16 --duration 30 [--warmup 5]
  *     --req method=POST,path=/mutate,type=application/json,body=samples/04-blanked.json,expect=200[,weight=1][,chunked=true]
  *     [--req ...] [--side-rate 1 --side-req ...] [--progress 10] [--host 127.0.0.1] [--timeout 10]
  * </pre>
@@ -118,7 +118,7 @@ public final class LoadGenerator {
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int port = 8443;
-        String ca = "certs/ca.crt";
+        String ca = ".deadline-guard/localhost/ca.crt";  // where serve puts its try-out CA
         double rate = 1000;
         int connections = 16;
         double duration = 30;

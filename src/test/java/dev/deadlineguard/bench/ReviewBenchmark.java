@@ -42,14 +42,18 @@ public class ReviewBenchmark {
             "12-documented-key-blanked", "14-scale-subresource", "15-not-argo", "large-1mib"})
     public String review;
 
-    @Param({"MUTATE", "VALIDATE"})
-    public Endpoint endpoint;
+    /** mutate or validate; any case (JMH itself would only take the upper-case enum names). */
+    @Param({"mutate", "validate"})
+    public String endpoint;
+    private Endpoint target;
 
     private AdmissionReviewer reviewer;
     private byte[] body;
 
     @Setup
     public void setUp() throws IOException {
+        target = java.util.Arrays.stream(Endpoint.values()).filter(e -> e.name().equalsIgnoreCase(endpoint.strip())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("-p endpoint=" + endpoint + ": expected mutate or validate"));
         reviewer = new AdmissionReviewer(GuardConfig.defaults());
         body = "large-1mib".equals(review) ? large() : Files.readAllBytes(Path.of("samples", review + ".json"));
     }
@@ -79,6 +83,6 @@ public class ReviewBenchmark {
 
     @Benchmark
     public byte[] decideAndAnswer() throws BadReviewException {
-        return reviewer.review(endpoint, body).body();
+        return reviewer.review(target, body).body();
     }
 }

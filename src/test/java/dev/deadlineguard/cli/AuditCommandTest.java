@@ -135,7 +135,7 @@ class AuditCommandTest {
         ReviewCommandTest.Run bad = ReviewCommandTest.run("audit", garbage.toString());
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.out()).isEmpty();
-        assertThat(bad.err()).startsWith("error: input is neither JSON nor YAML: Unexpected end-of-input");
+        assertThat(bad.err()).isEqualTo("error: input is neither JSON nor YAML: at line 1, column 9: the input ends early (truncated?)\n");
 
         Path single = dir.resolve("single.json");
         Files.writeString(single, "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"x\"}}");

@@ -36,16 +36,39 @@ class CertsCommandTest {
     void rejectsBadArgumentsAndUnusableCas() throws Exception {
         ReviewCommandTest.Run badName = ReviewCommandTest.run("certs", "--service", "Deadline_Guard", "--namespace", "ops");
         assertThat(badName.exitCode()).isEqualTo(2);
-        assertThat(badName.err()).startsWith("--service 'Deadline_Guard' is not a valid DNS label");
+        assertThat(badName.err()).isEqualTo("error: --service 'Deadline_Guard' is not a valid DNS label (lower case letters, digits "
+                + "and '-', at most 63)\nsee 'deadline-guard certs --help'\n");
 
         ReviewCommandTest.Run badType = ReviewCommandTest.run("certs", "--service", "s", "--namespace", "n", "--key-type", "dsa");
         assertThat(badType.exitCode()).isEqualTo(2);
-        assertThat(badType.err()).contains("unknown key type 'dsa'; expected one of ecdsa-p256, rsa-2048, rsa-3072");
+        assertThat(badType.err()).isEqualTo("error: invalid value 'dsa' for --key-type: expected one of ecdsa-p256, rsa-2048, rsa-3072\n"
+                + "see 'deadline-guard certs --help'\n");
 
         Files.writeString(dir.resolve("ca.crt"), "x");
         ReviewCommandTest.Run brokenCa = ReviewCommandTest.run("certs", "--service", "s", "--namespace", "n", "--out", dir.toString());
         assertThat(brokenCa.exitCode()).isEqualTo(1);
         assertThat(brokenCa.err()).isEqualTo("error: found only one of " + dir.resolve("ca.crt") + " and " + dir.resolve("ca.key")
                 + "; restore the other or pass --new-ca to replace the CA\n");
+    }
+
+    @Test
+    void neverReplacesServesTryOutCertificatesWithoutForce() throws Exception {
+        Path tryOut = dir.resolve("try-out");
+        dev.deadlineguard.tls.ServingCertificates.ensure(tryOut, java.util.List.of(), java.time.Clock.systemUTC());
+        byte[] cert = Files.readAllBytes(tryOut.resolve("tls.crt"));
+
+        ReviewCommandTest.Run refused = ReviewCommandTest.run("certs", "--service", "s", "--namespace", "n", "--out", tryOut.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).isEqualTo("error: " + tryOut + " holds the local try-out certificates that 'serve' generated for "
+                + "localhost; the cluster's certificates go elsewhere (the default --out is certs), or pass --force to replace them\n");
+        assertThat(Files.readAllBytes(tryOut.resolve("tls.crt"))).isEqualTo(cert);
+
+        ReviewCommandTest.Run forced = ReviewCommandTest.run("certs", "--service", "s", "--namespace", "n", "--out", tryOut.toString(),
+                "--force");
+        assertThat(forced.exitCode()).isZero();
+        assertThat(forced.err()).isEqualTo("note: reissue forced\nnote: replaced the local try-out certificates that 'serve' "
+                + "generated for localhost in " + tryOut + " (--force)\n");
+        assertThat(Files.readAllLines(tryOut.resolve("generated-by"))).last().isEqualTo("certs");
     }
 }

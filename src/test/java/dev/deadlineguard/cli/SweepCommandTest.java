@@ -102,6 +102,6 @@ class SweepCommandTest {
     void withoutOnceItSaysWhereTheSweeperRuns() {
         ReviewCommandTest.Run run = ReviewCommandTest.run("sweep");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Missing required option: '--once'");
+        assertThat(run.err()).isEqualTo("error: missing required option: '--once'\nsee 'deadline-guard sweep --help'\n");
     }
 }

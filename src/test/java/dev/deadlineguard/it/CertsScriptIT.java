@@ -2,6 +2,7 @@ package dev.deadlineguard.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deadlineguard.admission.Json;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -393,6 +394,34 @@ class CertsScriptIT {
         assertThat(openssl.err()).isEqualTo("deadline-guard-certs: error: 'openssl' is required for 'check' but was not found on PATH\n");
     }
 
+    /** Needs the real kubectl (installed for the manifest tests); the cluster is a port where nothing listens. */
+    @Test
+    void anUnreachableClusterIsOneLineNotKubectlsConnectionErrorsAndABlameOnTheManifests() throws Exception {
+        Path dir = generated("certs");
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: none, user: {token: x}}]
+                contexts: [{name: none, context: {cluster: none, user: none}}]
+                current-context: none
+                """);
+        String unreachable = "deadline-guard-certs: error: cannot reach the Kubernetes cluster (check KUBECONFIG and the current "
+                + "context): ";
+
+        Result apply = script(Map.of("KUBECONFIG", kubeconfig.toString()), "apply", "--dir", dir.toString());
+        assertThat(apply.exit()).as(apply.all()).isEqualTo(1);
+        List<String> lines = apply.err().lines().toList();
+        assertThat(lines).as(apply.all()).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("==> writing the CA bundle into every webhook of mutatingwebhookconfiguration/deadline-guard");
+        assertThat(lines.get(1)).startsWith(unreachable).contains("127.0.0.1:1").doesNotContain("install the manifests");
+
+        Result check = script(Map.of("KUBECONFIG", kubeconfig.toString()), "check", "--cluster");
+        assertThat(check.exit()).as(check.all()).isEqualTo(1);
+        assertThat(check.err().lines().toList()).as(check.all()).hasSize(2);
+        assertThat(check.err().lines().toList().get(1)).startsWith(unreachable);
+    }
+
     @Test
     void usageErrorsExitTwoAndHelpPrintsUsage() throws Exception {
         Result help = script("--help");
@@ -475,10 +504,35 @@ class CertsScriptIT {
         throw new IllegalStateException("bash not found on PATH");
     }
 
+    /**
+     * Directories of links to every program on PATH but some, one per set of left-out tools, shared by the tests.
+     * They live outside {@code @TempDir} and are removed in {@link #removeFakePaths()}: JUnit's temp-dir cleanup
+     * warns once per symbolic link it deletes (thousands of lines per build).
+     */
+    private static final Map<Set<String>, Path> FAKE_PATHS = new HashMap<>();
+
+    @AfterAll
+    static void removeFakePaths() throws IOException {
+        for (Path bin : FAKE_PATHS.values()) {
+            try (var entries = Files.list(bin)) {
+                for (Path link : entries.toList()) {
+                    Files.delete(link);  // the link itself, never its target
+                }
+            }
+            Files.delete(bin);
+        }
+        FAKE_PATHS.clear();
+    }
+
     /** A directory with a link to every program on PATH except the given ones. */
-    private String pathWithout(String... tools) throws IOException {
+    private static synchronized String pathWithout(String... tools) throws IOException {
         Set<String> skip = Set.of(tools);
-        Path bin = Files.createTempDirectory(tmp, "bin");
+        Path existing = FAKE_PATHS.get(skip);
+        if (existing != null) {
+            return existing.toString();
+        }
+        Path bin = Files.createTempDirectory("deadline-guard-path-");
+        FAKE_PATHS.put(skip, bin);
         for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
             Path d = Path.of(dir);
             if (!Files.isDirectory(d)) {

@@ -28,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServeJarIT {
 
     static final Path JAR = Path.of("target/deadline-guard.jar");
+    /** Where serve puts its local try-out certificates by default, relative to its working directory. */
+    static final String TRY_OUT = ".deadline-guard/localhost";
     static final Pattern TRY = Pattern.compile("Try: curl --silent --cacert (\\S+) .* https://localhost:(\\d+)/mutate");
 
     @TempDir
@@ -44,12 +46,12 @@ class ServeJarIT {
     @Test
     void servesTheSamplesOverTlsToCurlAndStopsGracefullyOnSigterm() throws Exception {
         Started started = start();
-        assertThat(started.caFile()).isEqualTo("certs/ca.crt");
+        assertThat(started.caFile()).isEqualTo(".deadline-guard/localhost/ca.crt");
         Path ca = workDir.resolve(started.caFile());
         for (String file : List.of("ca.crt", "tls.crt", "tls.key", "ca.key")) {
-            assertThat(workDir.resolve("certs").resolve(file)).exists();
+            assertThat(workDir.resolve(TRY_OUT).resolve(file)).exists();
         }
-        assertThat(Files.getPosixFilePermissions(workDir.resolve("certs/tls.key")))
+        assertThat(Files.getPosixFilePermissions(workDir.resolve(TRY_OUT + "/tls.key")))
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
@@ -77,15 +79,15 @@ class ServeJarIT {
     @Test
     void reusesTheGeneratedCertificateOnTheNextStart() throws Exception {
         Started first = start();
-        byte[] ca = Files.readAllBytes(workDir.resolve("certs/ca.crt"));
-        byte[] cert = Files.readAllBytes(workDir.resolve("certs/tls.crt"));
+        byte[] ca = Files.readAllBytes(workDir.resolve(TRY_OUT + "/ca.crt"));
+        byte[] cert = Files.readAllBytes(workDir.resolve(TRY_OUT + "/tls.crt"));
         server.destroy();
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         Started second = start();
-        assertThat(Files.readAllBytes(workDir.resolve("certs/ca.crt"))).isEqualTo(ca);
-        assertThat(Files.readAllBytes(workDir.resolve("certs/tls.crt"))).isEqualTo(cert);
-        assertThat(curl(workDir.resolve("certs/ca.crt"), second.port(), "/mutate", "01-unchanged").at("/response/allowed").asBoolean())
+        assertThat(Files.readAllBytes(workDir.resolve(TRY_OUT + "/ca.crt"))).isEqualTo(ca);
+        assertThat(Files.readAllBytes(workDir.resolve(TRY_OUT + "/tls.crt"))).isEqualTo(cert);
+        assertThat(curl(workDir.resolve(TRY_OUT + "/ca.crt"), second.port(), "/mutate", "01-unchanged").at("/response/allowed").asBoolean())
                 .isTrue();
         assertThat(first.port()).isPositive();
     }
@@ -93,7 +95,7 @@ class ServeJarIT {
     @Test
     void reloadsARotatedCertificateWithoutARestart() throws Exception {
         Started started = start("--cert-reload-interval", "1s");
-        Path certs = workDir.resolve("certs");
+        Path certs = workDir.resolve(TRY_OUT);
         String before = servedFingerprint(started.port());
         assertThat(before).isEqualTo(fingerprint(certs.resolve("tls.crt")));
 
@@ -114,7 +116,28 @@ class ServeJarIT {
         assertThat(served).isEqualTo(after);
         assertThat(curl(certs.resolve("ca.crt"), started.port(), "/mutate", "01-unchanged").at("/response/allowed").asBoolean()).isTrue();
         assertThat(server.isAlive()).isTrue();
-        assertThat(Files.readString(started.log())).contains("reloaded the serving certificate from certs/tls.crt: sha256 " + after);
+        assertThat(Files.readString(started.log())).contains("reloaded the serving certificate from " + TRY_OUT + "/tls.crt: sha256 " + after);
+    }
+
+    @Test
+    void theClustersCertificatesFromTheReadmeDoNotTouchTheRunningTryOut() throws Exception {
+        Started started = start("--cert-reload-interval", "1s");
+        String served = servedFingerprint(started.port());
+
+        // The README's certs example, run in the same directory while the server runs.
+        Process certs = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "certs", "--service", "deadline-guard",
+                "--namespace", "deadline-guard", "--out", "certs").directory(workDir.toFile()).redirectErrorStream(true).start();
+        String printed = new String(certs.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(certs.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(certs.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("issued certs/ca.crt", "issued certs/tls.crt");
+        assertThat(Files.readAllBytes(workDir.resolve("certs/ca.crt"))).isNotEqualTo(Files.readAllBytes(workDir.resolve(TRY_OUT + "/ca.crt")));
+
+        // Past a few reload intervals the server still serves the localhost certificate its try-out CA signed.
+        Thread.sleep(3000);  // nothing changes, so there is no condition to poll for: give the reloader its chances
+        assertThat(servedFingerprint(started.port())).isEqualTo(served);
+        assertThat(curl(workDir.resolve(TRY_OUT + "/ca.crt"), started.port(), "/mutate", "01-unchanged").at("/response/allowed")
+                .asBoolean()).isTrue();
     }
 
     private static String servedFingerprint(int port) throws Exception {

@@ -64,6 +64,19 @@ class BadInputTest {
                 "method " + method + " is not allowed on /mutate; POST an AdmissionReview"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"POST /healthz", "PUT /readyz", "DELETE /metrics", "POST /metrics"})
+    void writingToTheProbesAndMetricsIs405WithAllow(String request) throws Exception {
+        String method = request.split(" ")[0];
+        String path = request.split(" ")[1];
+        HttpResponse<String> response = client.send(method, path);
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        assertThat(response.body()).isEqualTo(status(405, "MethodNotAllowed",
+                "method " + method + " is not allowed on " + path + "; use GET"));
+    }
+
     @Test
     void wrongMediaTypeIs415() throws Exception {
         HttpResponse<String> text = client.post("/validate", "text/plain", Samples.bytes("04-blanked"));
@@ -84,7 +97,7 @@ class BadInputTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).isEqualTo(status(400, "BadRequest",
-                "request body is not valid JSON at line 1, column 2: Unexpected end-of-input"));
+                "request body is not valid JSON at line 1, column 2: the input ends early (truncated?)"));
     }
 
     @Test

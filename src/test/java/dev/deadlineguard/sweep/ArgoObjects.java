@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Rollouts and ReplicaSets shaped as Argo Rollouts writes them. */
+/** Rollouts and ReplicaSets shaped as Argo Rollouts writes them (also for the jar tests in {@code it}). */
 public final class ArgoObjects {
 
     public static final String NS = "shop";
