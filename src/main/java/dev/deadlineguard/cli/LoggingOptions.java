@@ -37,7 +37,7 @@ public final class LoggingOptions {
         public Level convert(String value) {
             Level level = Level.toLevel(value.strip(), null);
             if (level == null || level == Level.ALL || level == Level.OFF) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a log level (error, warn, info, debug, trace)");
+                throw new CommandLine.TypeConversionException("expected one of error, warn, info, debug, trace");
             }
             return level;
         }

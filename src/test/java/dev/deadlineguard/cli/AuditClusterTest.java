@@ -189,12 +189,15 @@ class AuditClusterTest {
     void conflictingOptionsAreClearErrors() {
         ReviewCommandTest.Run both = ReviewCommandTest.run("audit", "--cluster", AuditCommandTest.STATE);
         assertThat(both.exitCode()).isEqualTo(2);
-        assertThat(both.err()).startsWith("--cluster reads the cluster, not " + AuditCommandTest.STATE + "; give one or the other");
+        assertThat(both.err()).isEqualTo("error: --cluster reads the cluster, not " + AuditCommandTest.STATE
+                + "; give one or the other\nsee 'deadline-guard audit --help'\n");
         ReviewCommandTest.Run ns = ReviewCommandTest.run("audit", "--cluster", "-A", "-n", "shop");
         assertThat(ns.exitCode()).isEqualTo(2);
-        assertThat(ns.err()).startsWith("--namespace and --all-namespaces exclude each other");
+        assertThat(ns.err()).isEqualTo("error: --namespace and --all-namespaces exclude each other\n"
+                + "see 'deadline-guard audit --help'\n");
         ReviewCommandTest.Run fileWithContext = ReviewCommandTest.run("audit", AuditCommandTest.STATE, "--context", "mock");
         assertThat(fileWithContext.exitCode()).isEqualTo(2);
-        assertThat(fileWithContext.err()).startsWith("--context, --namespace and --all-namespaces go with --cluster");
+        assertThat(fileWithContext.err()).isEqualTo("error: --context, --namespace and --all-namespaces go with --cluster\n"
+                + "see 'deadline-guard audit --help'\n");
     }
 }
