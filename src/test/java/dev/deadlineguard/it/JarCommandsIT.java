@@ -91,8 +91,8 @@ class JarCommandsIT {
     Map<String, String> clusterWithAnOverdueReplicaSet() throws IOException {
         var rollout = ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new"), ArgoObjects.canary());
         client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace("shop").resource(rollout).create();
-        client.apps().replicaSets().inNamespace("shop").resource(ArgoObjects.withDeadline("old", 1, 3, "2020-01-01T00:00:00Z")).create();
-        client.apps().replicaSets().inNamespace("shop").resource(ArgoObjects.withDeadline("new", 2, 3, null)).create();
+        client.apps().replicaSets().inNamespace("shop").resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("old", 1, 3, "2020-01-01T00:00:00Z"))).create();
+        client.apps().replicaSets().inNamespace("shop").resource(ArgoObjects.ownedByTheRolloutOnTheServer(client, ArgoObjects.withDeadline("new", 2, 3, null))).create();
         Path kubeconfig = java.nio.file.Files.writeString(workDir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
