@@ -47,7 +47,11 @@ public final class AdmissionReviewer {
      * @throws BadReviewException when the body is not an AdmissionReview request (answer 400)
      */
     public ReviewResult review(Endpoint endpoint, byte[] body) throws BadReviewException {
-        DecodedReview review = ReviewDecoder.decode(body);
+        return review(endpoint, ReviewDecoder.decode(body));
+    }
+
+    /** Decides and answers a review already decoded (by a {@link ReviewStream} as its bytes arrived). */
+    public ReviewResult review(Endpoint endpoint, DecodedReview review) {
         try {
             Decision decision = judge.decide(review.input(), config);
             return answer(endpoint, review, decision);

@@ -16,8 +16,8 @@ class ReviewDecoderTest {
     @CsvSource(delimiter = '|', value = {
             "''|request body is empty; expected an AdmissionReview",
             "{|request body is not valid JSON at line 1, column 2: Unexpected end-of-input",
-            "{'apiVersion':x}|request body is not valid JSON at line 1, column 15: Unrecognized token 'x'",
-            "\u00ff|request body is not valid JSON at line 1, column 2: Invalid UTF-8 start byte 0xff",
+            "{'apiVersion':x}|request body is not valid JSON at line 1, column 15: Unexpected character ('x' (code 120))",
+            "\u00ff|request body is not valid JSON at line 1, column 1: Unexpected character ('\u00ff' (code 255))",
             "[]|request body is not a JSON object; expected an AdmissionReview",
             "{} {}|request body has more data after the AdmissionReview object at line 1, column 4",
             "{}|apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got none",
