@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.deadlineguard.admission.Json;
 import dev.deadlineguard.testing.LargeReviews;
 import dev.deadlineguard.testing.Samples;
-import dev.deadlineguard.tls.KeyStores;
+import dev.deadlineguard.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -65,7 +63,7 @@ class LargeReviewBurstIT {
         Path log = workDir.resolve("server.log");
         int port = start(log);
         HttpClient client = HttpClient.newBuilder()
-                .sslContext(trusting(workDir.resolve("certs/ca.crt")))
+                .sslContext(TestCertificates.trusting(workDir.resolve("certs/ca.crt")))
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(20))
                 .build();
@@ -136,14 +134,6 @@ class LargeReviewBurstIT {
             }
         }
         throw new IllegalStateException("server exited before printing its curl line: " + Files.readString(log));
-    }
-
-    private static SSLContext trusting(Path ca) throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(KeyStores.trustStore(ca));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     private static String tail(Path log) throws Exception {
