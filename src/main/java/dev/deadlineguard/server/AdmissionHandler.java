@@ -29,6 +29,7 @@ final class AdmissionHandler extends Handler.Wrapper {
     private final Duration bodyDeadline;
     private final ReviewBudget budget;
     private final ReviewObserver observer;
+    private final ReviewLog log = new ReviewLog();
 
     AdmissionHandler(AdmissionReviewer reviewer, AdmissionMetrics metrics, long maxRequestBytes, Duration bodyDeadline,
                      ReviewBudget budget, ReviewObserver observer) {
@@ -81,6 +82,10 @@ final class AdmissionHandler extends Handler.Wrapper {
 
     ReviewObserver observer() {
         return observer;
+    }
+
+    ReviewLog log() {
+        return log;
     }
 
     static boolean isJson(String contentType) {

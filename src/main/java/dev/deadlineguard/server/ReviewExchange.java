@@ -294,12 +294,7 @@ final class ReviewExchange implements Runnable, ReviewBudget.Waiter {
             return;
         }
         handler.metrics().reviewed(endpoint.label(), result.caseLabel(), result.action());
-        if (!ReviewResult.ALLOW.equals(result.action())) {
-            LOG.info("{} {} uid={} user={} case={} action={}{}", endpoint.path(),
-                    result.review().input().displayName(), result.review().uid(),
-                    result.review().input().username(), result.caseLabel(), result.action(),
-                    result.review().input().dryRun() ? " dryRun" : "");
-        }
+        handler.log().reviewed(endpoint, result);
         if (answer(200, result.body(), false)) {
             handler.observer().reviewed(endpoint, result);
         }

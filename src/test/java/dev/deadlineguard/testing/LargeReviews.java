@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * The largest review the apiserver sends for a ReplicaSet update: sample 04 (a blanked deadline, so
  * {@code /mutate} answers with a patch) with both objects grown to about 1.4 MiB by a big pod
  * template (sidecars with many environment variables) and the {@code managedFields} that go with it,
- * 2.9 MB in all. {@code main} writes it to a file for the benchmark scripts.
+ * 2.9 MB in all. {@code main} writes it, and sample 04 compact (as the apiserver sends JSON), for
+ * the benchmark scripts.
  */
 public final class LargeReviews {
 
@@ -64,12 +65,14 @@ public final class LargeReviews {
         }
     }
 
-    /** Writes the review to the file named by the only argument. */
+    /** {@code LargeReviews DIR}: writes {@code DIR/large.json} and {@code DIR/review.json} (sample 04, compact). */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            System.err.println("usage: LargeReviews OUTPUT.json");
+            System.err.println("usage: LargeReviews DIR");
             System.exit(2);
         }
-        Files.write(Path.of(args[0]), twoReplicaSetsOf1400KiB());
+        Path dir = Path.of(args[0]);
+        Files.write(dir.resolve("large.json"), twoReplicaSetsOf1400KiB());
+        Files.write(dir.resolve("review.json"), Json.MAPPER.writeValueAsBytes(Samples.json("04-blanked")));
     }
 }
