@@ -35,6 +35,7 @@ public final class AdmissionServer implements AutoCloseable {
 
     /** Open connections at most; beyond it Jetty stops accepting until one closes. */
     static final int MAX_CONNECTIONS = 2000;
+    static final int ACCEPT_QUEUE = 1024;
     /** Idle timeout of every connection while the cap is reached, so that idle ones make room fast. */
     static final long IDLE_TIMEOUT_AT_CAP_MILLIS = 2000;
 
@@ -204,6 +205,9 @@ public final class AdmissionServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        // A burst of new connections (the apiserver opens one per concurrent review) waits in the
+        // kernel's queue while the acceptor is busy, instead of having its SYNs dropped and retried.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS, connector);
         limit.setIdleTimeout(IDLE_TIMEOUT_AT_CAP_MILLIS);
         connector.addBean(limit);
