@@ -212,13 +212,14 @@ fi
 
 # ---------------------------------------------------------------- table and goals
 FAIL=0
-verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo "**missed**"; FAIL=1; fi; }
-RATIO=$(awk -v a="$DG_RPS" -v b="$NG_RPS" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
-FIRST_PCT=$(awk -v a="$FIRST5" -v b="$DG_RPS" 'BEGIN { printf "%.0f", b > 0 ? 100 * a / b : 0 }')
-P99_X=$(awk -v a="$DG_P99" -v b="$NG_P99" 'BEGIN { printf "%.1f", b > 0 ? a / b : 99 }')
-V1=$(verdict "$RATIO >= 0.5"); V2=$(verdict "$P99_X <= 2"); V3=$(verdict "$FIRST_PCT >= 25"); V4=$(verdict "$DG_HWM <= 160")
-V5=$(verdict "\"$L_ALIVE\" == \"yes\" && ${L_HWM:-999} <= 256 && $L_SOCK == 0 && \"$L_SMALL\" == \"200\"")
-if ((DO_SLOW)); then V6=$(verdict "$S_P99 <= 100 && $S_ERR == 0"); else V6=skipped; fi
+# check NAME CONDITION: sets $NAME to met or missed (and FAIL=1), the condition in awk syntax
+check() { if awk "BEGIN { exit !($2) }"; then printf -v "$1" met; else printf -v "$1" '**missed**'; FAIL=1; fi; }
+RATIO=$(awk -v a="$DG_RPS" -v b="$NG_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+FIRST_PCT=$(awk -v a="$FIRST5" -v b="$DG_RPS" 'BEGIN { printf "%.0f", (b > 0 ? 100 * a / b : 0) }')
+P99_X=$(awk -v a="$DG_P99" -v b="$NG_P99" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 99) }')
+check V1 "$RATIO >= 0.5"; check V2 "$P99_X <= 2"; check V3 "$FIRST_PCT >= 25"; check V4 "$DG_HWM <= 160"
+check V5 "\"$L_ALIVE\" == \"yes\" && ${L_HWM:-999} <= 256 && $L_SOCK == 0 && \"$L_SMALL\" == \"200\""
+if ((DO_SLOW)); then check V6 "$S_P99 <= 100 && $S_ERR == 0"; else V6=skipped; fi
 echo
 echo "| measure ($(date -u '+%Y-%m-%d %H:%M UTC'), load $(load), $(nproc) cores) | deadline-guard | nginx | goal | |"
 echo "|---|---|---|---|---|"
