@@ -23,6 +23,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/nginx.sh
+. "$ROOT/bench/nginx.sh"
 REBUILD=0; KEEP=0; DO_SLOW=1
 while (($#)); do
   case "$1" in
@@ -140,32 +142,7 @@ echo "peak RSS (VmHWM) so far: $DG_HWM MiB"
 # ---------------------------------------------------------------- nginx, same run
 log "nginx: worker_processes 2, static $(wc -c <"$RUN/response.json") B answer (load $(load))"
 NG=$RUN/nginx; mkdir -p "$NG"
-NG_BODY=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" -e 's/\$/${dollar}/g' "$RUN/response.json")
-cat >"$NG/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $NG/body;
-  proxy_temp_path $NG/proxy;
-  fastcgi_temp_path $NG/fastcgi;
-  uwsgi_temp_path $NG/uwsgi;
-  scgi_temp_path $NG/scgi;
-  client_max_body_size 8m;
-  keepalive_requests 1000000;
-  geo \$dollar { default "\$"; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT ssl;
-    ssl_certificate $RUN/certs/tls.crt;
-    ssl_certificate_key $RUN/certs/tls.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location = /mutate { default_type application/json; return 200 '$NG_BODY'; }
-  }
-}
-EOF
+write_nginx_conf "$NG" "$NGINX_PORT" "$RUN/certs/tls.crt" "$RUN/certs/tls.key" "$RUN/response.json"
 "$NGINX" -c "$NG/nginx.conf" -p "$NG" -e "$NG/error.log" &
 NGINX_PID=$!
 for ((i = 0; i < 100; i++)); do port_busy "$NGINX_PORT" && break; sleep 0.05; done
