@@ -30,6 +30,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/nginx.sh
+. "$ROOT/bench/nginx.sh"
 
 DURATION=30
 WARMUP=10
@@ -340,41 +342,7 @@ if ((DO_BENCH)); then
     log "ceiling: nginx, worker_processes 2, static $RESP_BYTES B response to POST /mutate, same certificate, port $NGINX_PORT"
     NG=$RUN/nginx
     mkdir -p "$NG"
-    # `return 200 '<body>'` answers any method with exactly our /mutate response and discards the request
-    # body, the cheapest way nginx has to answer it (a static file would answer POST with 405; redirecting
-    # that with error_page costs an internal redirect per request, which would flatter our ratio).
-    # In the nginx string: \ and ' are escaped; a $ would start a variable, so it is spelled ${dollar}.
-    NG_BODY=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" -e 's/\$/${dollar}/g' "$RUN/mutate-response.json")
-    cat >"$NG/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  server_tokens off;
-  client_body_temp_path $NG/body;
-  proxy_temp_path $NG/proxy;
-  fastcgi_temp_path $NG/fastcgi;
-  uwsgi_temp_path $NG/uwsgi;
-  scgi_temp_path $NG/scgi;
-  client_max_body_size 8m;
-  keepalive_timeout 75s;
-  keepalive_requests 1000000;   # 1.22 closes a connection after 1,000 requests by default; Jetty never does
-  geo \$dollar { default "\$"; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT ssl;
-    ssl_certificate $RUN/certs/tls.crt;
-    ssl_certificate_key $RUN/certs/tls.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location = /mutate {
-      default_type application/json;
-      return 200 '$NG_BODY';
-    }
-  }
-}
-EOF
+    write_nginx_conf "$NG" "$NGINX_PORT" "$RUN/certs/tls.crt" "$RUN/certs/tls.key" "$RUN/mutate-response.json"
     "$NGINX" -t -q -c "$NG/nginx.conf" -p "$NG" -e "$NG/error.log" || die "nginx rejected $NG/nginx.conf"
     "$NGINX" -c "$NG/nginx.conf" -p "$NG" -e "$NG/error.log" &
     NGINX_PID=$!

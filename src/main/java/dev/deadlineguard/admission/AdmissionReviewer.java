@@ -7,7 +7,6 @@ import dev.deadlineguard.policy.DeadlinePolicy;
 import dev.deadlineguard.policy.GuardConfig;
 import dev.deadlineguard.policy.KeyFinding;
 import dev.deadlineguard.policy.ValidateMode;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +46,18 @@ public final class AdmissionReviewer {
      * @throws BadReviewException when the body is not an AdmissionReview request (answer 400)
      */
     public ReviewResult review(Endpoint endpoint, byte[] body) throws BadReviewException {
-        DecodedReview review = ReviewDecoder.decode(body);
+        return review(endpoint, ReviewDecoder.decode(body));
+    }
+
+    /** Decides and answers a review already decoded (by a {@link ReviewStream} as its bytes arrived). */
+    public ReviewResult review(Endpoint endpoint, DecodedReview review) {
         try {
             Decision decision = judge.decide(review.input(), config);
             return answer(endpoint, review, decision);
         } catch (RuntimeException | JsonProcessingException | StackOverflowError e) {
             LOG.error("internal error reviewing {} {} (uid {}); failing open", endpoint.path(),
                     review.input().displayName(), review.uid(), e);
-            AdmissionResponse response = AdmissionResponses.warned(
+            AdmissionResponses.Response response = AdmissionResponses.warned(
                     List.of(Messages.failedOpen(review.input().displayName(), e)), null);
             return new ReviewResult(AdmissionResponses.complete(review.apiVersion(), review.uid(), response),
                     review, null, ReviewResult.FAIL_OPEN);
@@ -84,7 +87,8 @@ public final class AdmissionReviewer {
                 AdmissionResponses.denied(message, Messages.audit("denied", violations)), ReviewResult.DENY);
     }
 
-    private static ReviewResult result(DecodedReview review, Decision decision, AdmissionResponse response, String action) {
+    private static ReviewResult result(DecodedReview review, Decision decision, AdmissionResponses.Response response,
+                                       String action) {
         return new ReviewResult(AdmissionResponses.complete(review.apiVersion(), review.uid(), response),
                 review, decision, action);
     }

@@ -1,10 +1,7 @@
 package dev.deadlineguard.admission;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deadlineguard.policy.AdmissionInput;
@@ -18,10 +15,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the bytes of an AdmissionReview ({@code admission.k8s.io/v1} or {@code v1beta1}) into a
- * {@link DecodedReview} in one streaming pass. Only the fields the rules need are kept: of
- * {@code object} and {@code oldObject}, the metadata and {@code spec.replicas}; the pod template and
- * the status are skipped token by token, never bound.
+ * Turns an AdmissionReview ({@code admission.k8s.io/v1} or {@code v1beta1}) into a
+ * {@link DecodedReview}. The bytes go through a {@link ReviewStream}, which keeps only the fields the
+ * rules need (of {@code object} and {@code oldObject}, the metadata without {@code managedFields}
+ * and {@code spec.replicas}); this class reads those kept tokens.
  * Every problem is a {@link BadReviewException} whose message names the offending field.
  */
 public final class ReviewDecoder {
@@ -34,19 +31,17 @@ public final class ReviewDecoder {
     }
 
     public static DecodedReview decode(byte[] body) throws BadReviewException {
-        if (body.length == 0) {
-            throw new BadReviewException("request body is empty; expected an AdmissionReview");
-        }
-        Envelope envelope;
-        try (JsonParser parser = Json.MAPPER.createParser(body)) {
-            envelope = readEnvelope(parser);
-        } catch (StreamConstraintsException e) {
-            throw new BadReviewException("request body is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw new BadReviewException("request body is not valid JSON " + JsonSyntax.describe(e));
-        } catch (IOException e) {
-            throw new BadReviewException("request body could not be read as JSON");
-        }
+        ReviewStream stream = new ReviewStream();
+        stream.feed(body, 0, body.length);
+        return stream.finish();
+    }
+
+    /**
+     * Decodes the tokens a {@link ReviewStream} kept: well-formed JSON, one object, with only the
+     * fields the rules read.
+     */
+    static DecodedReview decodeKept(JsonParser parser) throws IOException, BadReviewException {
+        Envelope envelope = readEnvelope(parser);
         String apiVersion = envelope.apiVersion;
         if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
             throw new BadReviewException("apiVersion must be " + V1 + " or " + V1BETA1 + ", got "
@@ -129,11 +124,6 @@ public final class ReviewDecoder {
                 case "request" -> envelope.request = readRequest(p);
                 default -> p.skipChildren();
             }
-        }
-        JsonToken trailing = p.nextToken();
-        if (trailing != null) {
-            throw new BadReviewException("request body has more data after the AdmissionReview object"
-                    + location(p.currentTokenLocation()));
         }
         return envelope;
     }
@@ -357,17 +347,5 @@ public final class ReviewDecoder {
             throw new BadReviewException(path + " must be a string");
         }
         return node.textValue();
-    }
-
-    private static String location(JsonLocation location) {
-        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int nl = message.indexOf('\n');
-        return Messages.clip(nl < 0 ? message : message.substring(0, nl), 160);
     }
 }

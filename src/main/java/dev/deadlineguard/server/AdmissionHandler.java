@@ -1,103 +1,91 @@
 package dev.deadlineguard.server;
 
 import dev.deadlineguard.admission.AdmissionReviewer;
-import dev.deadlineguard.admission.BadReviewException;
 import dev.deadlineguard.admission.Endpoint;
 import dev.deadlineguard.admission.ReviewObserver;
-import dev.deadlineguard.admission.ReviewResult;
 import dev.deadlineguard.metrics.AdmissionMetrics;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The HTTP transport of one admission endpoint: checks the media type and the size, reads the body,
- * hands it to the {@link AdmissionReviewer} and writes the answer. Client mistakes become 4xx with a
- * JSON body; nothing here decides anything about deadlines.
+ * The HTTP transport of the admission endpoints, in front of the Javalin routes: a {@code POST} to
+ * {@code /mutate} or {@code /validate} is answered here, anything else goes on to the routes (which
+ * answer 405, 404, the probes and the metrics). Each review is a {@link ReviewExchange} that reads the
+ * body as it arrives, without a thread waiting for a slow client.
  */
-final class AdmissionHandler implements Handler {
+final class AdmissionHandler extends Handler.Wrapper {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
     static final String JSON = "application/json";
 
-    private final Endpoint endpoint;
     private final AdmissionReviewer reviewer;
     private final AdmissionMetrics metrics;
     private final long maxRequestBytes;
+    private final Duration bodyDeadline;
+    private final ReviewBudget budget;
     private final ReviewObserver observer;
+    private final ReviewLog log = new ReviewLog();
 
-    AdmissionHandler(Endpoint endpoint, AdmissionReviewer reviewer, AdmissionMetrics metrics, long maxRequestBytes,
-                     ReviewObserver observer) {
-        this.endpoint = endpoint;
+    AdmissionHandler(AdmissionReviewer reviewer, AdmissionMetrics metrics, long maxRequestBytes, Duration bodyDeadline,
+                     ReviewBudget budget, ReviewObserver observer) {
         this.reviewer = reviewer;
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
+        this.bodyDeadline = bodyDeadline;
+        this.budget = budget;
         this.observer = observer;
     }
 
     @Override
-    public void handle(Context ctx) {
-        long started = System.nanoTime();
-        try {
-            serve(ctx);
-        } finally {
-            metrics.observeSeconds(endpoint.label(), (System.nanoTime() - started) / 1e9);
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Endpoint endpoint = endpoint(Request.getPathInContext(request));
+        if (endpoint == null || !HttpMethod.POST.is(request.getMethod())) {
+            return super.handle(request, response, callback);
         }
+        new ReviewExchange(endpoint, request, response, callback, this).start();
+        return true;
     }
 
-    private void serve(Context ctx) {
-        String contentType = ctx.req().getContentType();
-        if (!isJson(contentType)) {
-            reject(ctx, 415, "Content-Type must be application/json, got "
-                    + (contentType == null ? "none" : "'" + dev.deadlineguard.admission.Messages.clip(contentType, 100) + "'"));
-            return;
-        }
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxRequestBytes) {
-            reject(ctx, 413, "request body of " + declared + " bytes is over the limit of " + maxRequestBytes + " bytes");
-            return;
-        }
-        byte[] body;
-        try {
-            body = BoundedBody.read(ctx.req().getInputStream(), declared, maxRequestBytes);
-        } catch (IOException e) {
-            reject(ctx, 400, "request body could not be read: " + e.getClass().getSimpleName());
-            return;
-        }
-        if (body == null) {
-            reject(ctx, 413, "request body is over the limit of " + maxRequestBytes + " bytes");
-            return;
-        }
-        try {
-            ReviewResult result = reviewer.review(endpoint, body);
-            metrics.reviewed(endpoint.label(), result.caseLabel(), result.action());
-            if (!ReviewResult.ALLOW.equals(result.action())) {
-                var input = result.review().input();
-                LOG.atInfo().addKeyValue("namespace", input.namespace()).addKeyValue("replicaset", input.name())
-                        .addKeyValue("review_uid", result.review().uid()).addKeyValue("case", result.caseLabel())
-                        .addKeyValue("action", result.action()).addKeyValue("endpoint", endpoint.label())
-                        .log("{} {} uid={} user={} case={} action={}{}", endpoint.path(), input.displayName(),
-                                result.review().uid(), input.username(), result.caseLabel(), result.action(),
-                                input.dryRun() ? " dryRun" : "");
+    private static Endpoint endpoint(String path) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            if (endpoint.path().equals(path)) {
+                return endpoint;
             }
-            ctx.status(200).contentType(JSON).result(result.body());
-            observer.reviewed(endpoint, result);
-        } catch (BadReviewException e) {
-            reject(ctx, 400, e.getMessage());
         }
+        return null;
     }
 
-    private void reject(Context ctx, int code, String message) {
-        metrics.rejected(endpoint.label(), code);
-        LOG.debug("{} answered {}: {}", endpoint.path(), code, message);
-        if (code == 413) {
-            ctx.header("Connection", "close");
-        }
-        ctx.status(code).contentType(JSON).result(ErrorBodies.status(code, message));
+    AdmissionReviewer reviewer() {
+        return reviewer;
+    }
+
+    AdmissionMetrics metrics() {
+        return metrics;
+    }
+
+    long maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    Duration bodyDeadline() {
+        return bodyDeadline;
+    }
+
+    ReviewBudget budget() {
+        return budget;
+    }
+
+    ReviewObserver observer() {
+        return observer;
+    }
+
+    ReviewLog log() {
+        return log;
     }
 
     static boolean isJson(String contentType) {

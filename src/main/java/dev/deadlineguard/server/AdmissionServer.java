@@ -8,6 +8,7 @@ import dev.deadlineguard.tls.KeyStores;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -29,6 +30,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AdmissionServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
+
+    /** Open connections at most; beyond it Jetty stops accepting until one closes. */
+    static final int MAX_CONNECTIONS = 2000;
+    static final int ACCEPT_QUEUE = 1024;
+    /** Idle timeout of every connection while the cap is reached, so that idle ones make room fast. */
+    static final long IDLE_TIMEOUT_AT_CAP_MILLIS = 2000;
 
     private final ServerSettings settings;
     private final SslContextFactory.Server ssl;
@@ -52,6 +59,9 @@ public final class AdmissionServer implements AutoCloseable {
                 ? Readiness.Result.failed("shutting down") : Readiness.Result.ok());
         readiness.require("server", () -> started.get()
                 ? Readiness.Result.ok("accepting on port " + port()) : Readiness.Result.failed("not started"));
+        AdmissionHandler admission = new AdmissionHandler(reviewer, metrics.admission(), settings.maxRequestBytes(),
+                bodyDeadline(settings), ReviewBudget.defaults(),
+                observer);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -59,7 +69,9 @@ public final class AdmissionServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setStopAtShutdown(false);
-                server.setHandler(new GracefulHandler());
+                // POSTs to the admission endpoints are answered by the first handler; the Javalin
+                // routes (probes, metrics, 404 and 405) go inside it.
+                server.setHandler(new GracefulHandler(admission));
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
@@ -68,8 +80,6 @@ public final class AdmissionServer implements AutoCloseable {
             config.jetty.addConnector((server, http) -> tlsConnector(server, http, ssl));
 
             for (Endpoint endpoint : Endpoint.values()) {
-                config.routes.post(endpoint.path(),
-                        new AdmissionHandler(endpoint, reviewer, metrics.admission(), settings.maxRequestBytes(), observer));
                 for (HandlerType method : HandlerType.values()) {
                     if (method.isHttpMethod() && !method.equals(HandlerType.POST)) {
                         config.routes.addHttpHandler(method, endpoint.path(), ctx -> {
@@ -172,6 +182,15 @@ public final class AdmissionServer implements AutoCloseable {
         ctx.status(code).contentType(AdmissionHandler.JSON).result(ErrorBodies.status(code, message));
     }
 
+    /**
+     * A whole review body must arrive within this: 20 s, or the idle timeout when shorter. The
+     * apiserver waits at most 30 s for a webhook (10 s by default).
+     */
+    private static java.time.Duration bodyDeadline(ServerSettings settings) {
+        java.time.Duration limit = java.time.Duration.ofSeconds(20);
+        return settings.idleTimeout().compareTo(limit) < 0 ? settings.idleTimeout() : limit;
+    }
+
     private static SslContextFactory.Server sslContextFactory(KeyStores.ServingPair serving, java.nio.file.Path clientCa) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(serving.keyStore());
@@ -200,6 +219,12 @@ public final class AdmissionServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        // A burst of new connections (the apiserver opens one per concurrent review) waits in the
+        // kernel's queue while the acceptor is busy, instead of having its SYNs dropped and retried.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS, connector);
+        limit.setIdleTimeout(IDLE_TIMEOUT_AT_CAP_MILLIS);
+        connector.addBean(limit);
         return connector;
     }
 }

@@ -41,6 +41,7 @@ public final class ErrorBodies {
             case 408 -> "Timeout";
             case 413 -> "RequestEntityTooLarge";
             case 415 -> "UnsupportedMediaType";
+            case 429 -> "TooManyRequests";
             case 503 -> "ServiceUnavailable";
             default -> code >= 500 ? "InternalError" : "BadRequest";
         };

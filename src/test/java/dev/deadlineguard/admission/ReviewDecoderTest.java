@@ -16,8 +16,8 @@ class ReviewDecoderTest {
     @CsvSource(delimiter = '|', value = {
             "''|request body is empty; expected an AdmissionReview",
             "{|request body is not valid JSON at line 1, column 2: the input ends early (truncated?)",
-            "{'apiVersion':x}|request body is not valid JSON at line 1, column 15: unexpected word 'x'; expected a string, number, object, array, true, false or null",
-            "\u00ff|request body is not valid JSON at line 1, column 2: invalid UTF-8 start byte 0xff",
+            "{'apiVersion':x}|request body is not valid JSON at line 1, column 15: unexpected character 'x'",
+            "\u00ff|request body is not valid JSON at line 1, column 1: unexpected character '\u00ff'",
             "[]|request body is not a JSON object; expected an AdmissionReview",
             "{} {}|request body has more data after the AdmissionReview object at line 1, column 4",
             "{}|apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got none",

@@ -218,7 +218,7 @@ class DeploymentTest {
         Map<String, Quantity> limits = c.getResources().getLimits();
         assertThat(requests).containsOnlyKeys("cpu", "memory");
         assertThat(requests.get("cpu")).isEqualTo(new Quantity("100m"));
-        assertThat(requests.get("memory")).isEqualTo(new Quantity("192Mi"));
+        assertThat(requests.get("memory")).isEqualTo(new Quantity("208Mi"));
         // Memory limit only: no CPU limit (throttling turns into webhook latency).
         assertThat(limits).containsOnlyKeys("memory");
         assertThat(limits.get("memory")).isEqualTo(new Quantity("256Mi"));
@@ -227,11 +227,12 @@ class DeploymentTest {
         String options = env(c).get("JAVA_TOOL_OPTIONS");
         assertThat(options).isNotNull();
         assertThat(options.split("\\s+")).containsExactlyInAnyOrder(
-                "-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xss512k");
+                "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xss512k",
+                "-XX:ReservedCodeCacheSize=32m");
         // A fixed heap (-Xmx/-Xms) would ignore the limit; the percentage leaves room for metaspace,
         // threads and TLS buffers below it.
         assertThat(options).doesNotContain("-Xmx").doesNotContain("-Xms");
-        BigDecimal heap = bytes(limits.get("memory")).multiply(new BigDecimal("0.60"));
+        BigDecimal heap = bytes(limits.get("memory")).multiply(new BigDecimal("0.50"));
         assertThat(heap).isLessThan(bytes(requests.get("memory")));
     }
 
