@@ -51,6 +51,6 @@ class ReviewStreamTest {
         assertThatThrownBy(stream::finish)
                 .isInstanceOf(BadReviewException.class)
                 .hasMessageStartingWith("request body is not valid JSON at line ")
-                .hasMessageEndingWith(": Unexpected end-of-input");
+                .hasMessageEndingWith(": the input ends early (truncated?)");
     }
 }
