@@ -108,7 +108,8 @@ class JarCommandsIT {
     void sweepOnceScalesDownTheOverdueReplicaSetThroughTheJar() throws Exception {
         Result sweep = jar(clusterWithAnOverdueReplicaSet(), "sweep", "--once");
         assertThat(sweep.exitCode()).as(sweep.err()).isEqualTo(3);
-        assertThat(sweep.out()).isEqualTo("sweep: 2 Argo-managed ReplicaSets, mode enforce\n  scale down: shop/checkout-old\n");
+        assertThat(sweep.out()).isEqualTo("sweep: 2 Argo-managed ReplicaSets, mode enforce\n"
+                + "  shop/checkout-old: scale down: scale-down-deadline 2020-01-01T00:00:00Z plus 30s grace has passed (3 replicas)\n");
         assertThat(client.apps().replicaSets().inNamespace("shop").withName("checkout-old").get().getSpec().getReplicas()).isZero();
     }
 

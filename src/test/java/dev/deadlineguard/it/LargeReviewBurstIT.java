@@ -122,7 +122,8 @@ class LargeReviewBurstIT {
     private int start(Path log) throws Exception {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(manifestJvmFlags());
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0", "--no-sweeper"));
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0", "--no-sweeper",
+                "--cert-dir", "certs"));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KUBECONFIG", workDir.resolve("no-kubeconfig").toString());
         server = builder.directory(workDir.toFile()).redirectError(log.toFile()).start();
