@@ -105,12 +105,12 @@ run_wrk() {  # conns seconds body url out [extra]
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---------------------------------------------------------------- deadline-guard
-log "deadline-guard: java $JVM_FLAGS -jar target/deadline-guard.jar serve --no-sweeper (load $(load))"
+log "deadline-guard: java $JVM_FLAGS -jar target/deadline-guard.jar serve --no-sweeper --cert-dir certs (load $(load))"
 # A first start to generate the certificates, so the measured start is the one a pod makes.
 start_server() {
   local i code=
   # shellcheck disable=SC2086
-  (cd "$RUN" && exec java $JVM_FLAGS -jar "$JAR" serve --no-sweeper --port "$PORT") >>"$RUN/server.log" 2>&1 &
+  (cd "$RUN" && exec java $JVM_FLAGS -jar "$JAR" serve --no-sweeper --cert-dir certs --port "$PORT") >>"$RUN/server.log" 2>&1 &
   SERVER_PID=$!; T0=$(date +%s%N)
   for ((i = 0; i < 3000; i++)); do
     [[ -f $CA ]] && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --cacert "$CA" "https://127.0.0.1:$PORT/readyz" || true)

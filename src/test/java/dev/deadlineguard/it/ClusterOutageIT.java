@@ -4,6 +4,7 @@ import dev.deadlineguard.sweep.ArgoObjects;
 import dev.deadlineguard.sweep.RolloutResources;
 import dev.deadlineguard.testing.ApiServer;
 import dev.deadlineguard.testing.Eventually;
+import dev.deadlineguard.testing.ServedJar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
@@ -11,18 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static dev.deadlineguard.sweep.ArgoObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,21 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterOutageIT {
 
-    static final Path JAR = Path.of("target/deadline-guard.jar");
-    static final Pattern TRY = Pattern.compile("Try: curl --silent --cacert (\\S+) .* https://localhost:(\\d+)/mutate");
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     Path workDir;
     final ApiServer api = ApiServer.onFreePort();
-    Process server;
-    Path log;
+    ServedJar server;
     KubernetesClient client;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (server != null) {
+            server.close();
         }
         if (client != null) {
             client.close();
@@ -61,19 +54,13 @@ class ClusterOutageIT {
     @Test
     void admissionAnswersAtOnceAndTheSweeperStartsWhenTheApiServerComesUpAndRidesOutItsRestart() throws Exception {
         Path kubeconfig = api.writeKubeconfig(workDir);
-        log = workDir.resolve("server.log");
         // The serving certificate exists already (as a Secret volume in a pod): what is timed is the start of
         // admission with an unreachable API server, not the generation of a key pair.
         dev.deadlineguard.testing.TestCertificates.in(workDir.resolve("tls"));
         long started = System.nanoTime();
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0",
-                "--cert-dir", "tls", "--shutdown-delay", "1s", "--leader-identity", "replica-a");
-        builder.environment().put("KUBECONFIG", kubeconfig.toString());
-        server = builder
-                .directory(workDir.toFile())
-                .redirectError(log.toFile())
-                .start();
-        int port = awaitPort();
+        server = ServedJar.start(workDir, List.of(), List.of("--cert-dir", "tls", "--shutdown-delay", "1s",
+                "--leader-identity", "replica-a"), Map.of("KUBECONFIG", kubeconfig.toString()));
+        int port = server.port();
         String health = curl(port, "/healthz");
         double seconds = (System.nanoTime() - started) / 1e9;
         assertThat(health).isEqualTo("200 ok\n");
@@ -81,7 +68,7 @@ class ClusterOutageIT {
         assertThat(curl(port, "/readyz")).as("admission is ready without the sweeper").isEqualTo("200 ok\n");
         assertThat(curl(port, "/mutate-sample")).isEqualTo("200 allowed");
 
-        Eventually.until("a second connection attempt", TIMEOUT, () -> logText().contains("cannot reach the API server"));
+        Eventually.until("a second connection attempt", TIMEOUT, () -> server.logText().contains("cannot reach the API server"));
         assertThat(curl(port, "/readyz?verbose")).contains(
                 "[-]sweeper-connected failed: connection refused (nothing listens there yet, or a firewall rejects it)"
                         + " (informational)\n");
@@ -110,10 +97,10 @@ class ClusterOutageIT {
         Eventually.until("a ReplicaSet created after the restart scaled to 0", TIMEOUT, () -> replicas("older") == 0);
         assertThat(replicas("new")).isEqualTo(3);
 
-        server.destroy();
-        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(server.exitValue()).isEqualTo(143);
-        String text = logText();
+        server.process().destroy();
+        assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.process().exitValue()).isEqualTo(143);
+        String text = server.logText();
         assertThat(text).doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(text.split("cannot reach the API server", -1)).as("the cause is logged once, not once per attempt")
                 .hasSize(2);
@@ -131,37 +118,13 @@ class ClusterOutageIT {
                 .getSpec().getReplicas();
     }
 
-    private String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private int awaitPort() throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = TRY.matcher(line);
-            if (m.find()) {
-                return Integer.parseInt(m.group(2));
-            }
-        }
-        throw new IllegalStateException("server exited before printing its curl line: " + logText());
-    }
-
     /**
      * {@code "CODE BODY"} of a GET; for {@code /mutate-sample}, a POST of a blanked-deadline review to
      * {@code /mutate} answered as {@code "CODE allowed"} when the response allows it with a patch.
      */
     private String curl(int port, String path) {
         List<String> command = new java.util.ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "10"));
-        try {
-            command.addAll(List.of("--cacert", caFile().toString(), "--write-out", "\n%{http_code}"));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        command.addAll(List.of("--cacert", server.caFile().toString(), "--write-out", "\n%{http_code}"));
         boolean review = path.equals("/mutate-sample");
         if (review) {
             command.addAll(List.of("-H", "Content-Type: application/json", "--data",
@@ -187,11 +150,4 @@ class ClusterOutageIT {
         }
     }
 
-    /** The CA of the try-out certificate that serve generated in its working directory. */
-    private Path caFile() throws IOException {
-        try (var files = Files.walk(workDir)) {
-            return files.filter(p -> p.getFileName().toString().equals("ca.crt")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("serve wrote no ca.crt under " + workDir));
-        }
-    }
 }

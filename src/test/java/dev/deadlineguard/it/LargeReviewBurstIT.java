@@ -4,25 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.deadlineguard.admission.Json;
 import dev.deadlineguard.testing.LargeReviews;
 import dev.deadlineguard.testing.Samples;
+import dev.deadlineguard.testing.ServedJar;
 import dev.deadlineguard.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,30 +40,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 400, unit = TimeUnit.SECONDS)
 class LargeReviewBurstIT {
 
-    static final Path JAR = Path.of("target/deadline-guard.jar");
     static final Path DEPLOYMENT = Path.of("manifests/base/deployment.yaml");
     static final Pattern JVM_FLAGS = Pattern.compile("name: JAVA_TOOL_OPTIONS\\s+value: (.+)");
-    static final Pattern TRY = Pattern.compile("Try: curl --silent --cacert (\\S+) .* https://localhost:(\\d+)/mutate");
     static final int CONCURRENT = 64;
 
     @TempDir
     Path workDir;
-    Process server;
+    ServedJar server;
 
     @AfterEach
     void stopServer() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (server != null) {
+            server.close();
         }
     }
 
     @Test
     void survivesABurstOfTheLargestReviewsAndAnswersEveryOne() throws Exception {
         byte[] large = LargeReviews.twoReplicaSetsOf1400KiB();
-        Path log = workDir.resolve("server.log");
-        int port = start(log);
+        server = ServedJar.start(workDir, manifestJvmFlags(), List.of("--no-sweeper"),
+                Map.of("KUBECONFIG", workDir.resolve("no-kubeconfig").toString()));
+        int port = server.port();
         HttpClient client = HttpClient.newBuilder()
-                .sslContext(TestCertificates.trusting(workDir.resolve("certs/ca.crt")))
+                .sslContext(TestCertificates.trusting(server.caFile()))
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(120))
                 .build();
@@ -94,12 +92,12 @@ class LargeReviewBurstIT {
         }
         assertThat(patched + tooMany).isEqualTo(CONCURRENT);
         assertThat(patched).as("some of the burst is reviewed, not all turned away").isPositive();
-        assertThat(server.isAlive()).as("server alive after the burst; log:%n%s", tail(log)).isTrue();
+        assertThat(server.process().isAlive()).as("server alive after the burst; log:%n%s", tail(server.logText())).isTrue();
 
         HttpResponse<String> small = client.send(post(port, Samples.bytes("04-blanked")), HttpResponse.BodyHandlers.ofString());
         assertThat(small.statusCode()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(small.body()).at("/response/allowed").asBoolean()).isTrue();
-        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+        assertThat(server.logText()).doesNotContain("OutOfMemoryError").doesNotContain("Exception");
     }
 
     private static HttpRequest post(int port, byte[] body) {
@@ -119,27 +117,8 @@ class LargeReviewBurstIT {
         return flags;
     }
 
-    private int start(Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(manifestJvmFlags());
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0", "--no-sweeper",
-                "--cert-dir", "certs"));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("KUBECONFIG", workDir.resolve("no-kubeconfig").toString());
-        server = builder.directory(workDir.toFile()).redirectError(log.toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = TRY.matcher(line);
-            if (m.find()) {
-                return Integer.parseInt(m.group(2));
-            }
-        }
-        throw new IllegalStateException("server exited before printing its curl line: " + Files.readString(log));
-    }
-
-    private static String tail(Path log) throws Exception {
-        List<String> lines = Files.readAllLines(log);
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 }

@@ -2,6 +2,7 @@ package dev.deadlineguard.monitoring;
 
 import dev.deadlineguard.testing.Eventually;
 import dev.deadlineguard.testing.Kubeconfigs;
+import dev.deadlineguard.testing.ServedJar;
 import dev.deadlineguard.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,20 +37,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnableKubernetesMockClient(crud = true)
 class MonitoringSeriesIT {
 
-    static final Path JAR = Path.of("target/deadline-guard.jar");
-    static final Pattern TRY = Pattern.compile("Try: curl --silent --cacert (\\S+) .* https://localhost:(\\d+)/mutate");
 
     static KubernetesMockServer server;
     static KubernetesClient client;
 
     @TempDir
     Path workDir;
-    Process process;
+    ServedJar process;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (process != null) {
+            process.close();
         }
     }
 
@@ -63,25 +59,10 @@ class MonitoringSeriesIT {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("deadline-guard").endMetadata().build())
                 .create();
         Path kubeconfig = Kubeconfigs.write(workDir, client.getMasterUrl().toString(), "deadline-guard");
-        Path log = workDir.resolve("server.log");
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0",
-                "--shutdown-delay", "1s", "--lease-namespace", "deadline-guard", "--leader-identity", "it")
-                .directory(workDir.toFile()).redirectError(log.toFile());
-        builder.environment().put("KUBECONFIG", kubeconfig.toString());
-        process = builder.start();
-        process.getOutputStream().close();
-        int port = 0;
-        Path ca = null;
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = TRY.matcher(line);
-            if (m.find()) {
-                ca = workDir.resolve(m.group(1));
-                port = Integer.parseInt(m.group(2));
-                break;
-            }
-        }
-        assertThat(port).as("the server's curl line; log: %s", Files.exists(log) ? Files.readString(log) : "").isPositive();
+        process = ServedJar.start(workDir, List.of(), List.of("--shutdown-delay", "1s", "--lease-namespace", "deadline-guard",
+                "--leader-identity", "it"), java.util.Map.of("KUBECONFIG", kubeconfig.toString()));
+        int port = process.port();
+        Path ca = process.caFile();
 
         HttpClient http = HttpClient.newBuilder().sslContext(TestCertificates.trusting(ca)).build();
         URI base = URI.create("https://localhost:" + port);
@@ -105,7 +86,7 @@ class MonitoringSeriesIT {
             });
         } catch (AssertionError e) {
             throw new AssertionError("series selected by rules or dashboard but not in /metrics: " + missing.get()
-                    + "; server log: " + Files.readString(log), e);
+                    + "; server log: " + process.logText(), e);
         }
 
         // A 405 is counted like the other rejections.
