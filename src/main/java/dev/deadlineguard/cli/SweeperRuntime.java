@@ -219,13 +219,14 @@ final class SweeperRuntime implements AutoCloseable {
             if (p != null) {
                 probe(p);
             }
-            metrics.sweep().connected(connectionProblem() == null);
+            String connection = connectionProblem();
+            metrics.sweep().connected(connection == null);
             if (p == null) {
                 return;
             }
             String problem = p.sweeper().cacheProblem();
-            if (problem != null && connectionProblem() != null && !problem.contains(connectionProblem())) {
-                problem = problem + " (" + connectionProblem() + ")";
+            if (problem != null && connection != null && !problem.contains(connection)) {
+                problem = problem + " (" + connection + ")";
             }
             String state = problem == null ? "current" : problem;
             if (!Objects.equals(state, loggedCache)) {

@@ -25,7 +25,6 @@ public final class ClusterConnector implements AutoCloseable {
     private final Thread thread;
     private volatile boolean connected;
     private volatile String problem = "not tried yet";
-    private volatile int attempts;
 
     /**
      * @param targets builds the client, on the connector's thread: loading the client's classes takes a
@@ -59,13 +58,11 @@ public final class ClusterConnector implements AutoCloseable {
         return t == null ? null : t.client();
     }
 
-    public int attempts() {
-        return attempts;
-    }
 
     private void run() {
         target = targets.get();
         String logged = null;
+        int attempts = 0;
         while (!Thread.currentThread().isInterrupted()) {
             attempts++;
             try {

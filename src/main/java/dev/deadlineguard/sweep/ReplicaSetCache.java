@@ -42,6 +42,8 @@ public final class ReplicaSetCache implements AutoCloseable {
     private final List<String> namespaces;
     private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> rollouts = new ArrayList<>();
+    /** The ReplicaSet informers' stores, whose size is a map's: listing their keys to count them would copy them. */
+    private final List<CompactReplicaSetStore> stores = new ArrayList<>();
     /** The last failure of each informer's list or watch, by what it lists; cleared when it watches again. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     /** Each informer by what it lists, to clear its failure once it watches again. */
@@ -68,7 +70,9 @@ public final class ReplicaSetCache implements AutoCloseable {
                     ? client.apps().replicaSets().inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
                     : client.apps().replicaSets().inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
                     .runnableInformer(resync.toMillis());
-            rs.itemStore(new CompactReplicaSetStore());
+            CompactReplicaSetStore store = new CompactReplicaSetStore();
+            rs.itemStore(store);
+            stores.add(store);
             rs.addIndexers(Map.of(ROLLOUT_INDEX, r -> {
                 String owner = ArgoReplicaSet.of(r).rolloutName();
                 return owner == null ? List.of() : List.of(r.getMetadata().getNamespace() + "/" + owner);
@@ -220,7 +224,7 @@ public final class ReplicaSetCache implements AutoCloseable {
     }
 
     public int size() {
-        return replicaSets.stream().mapToInt(i -> i.getStore().listKeys().size()).sum();
+        return stores.stream().mapToInt(CompactReplicaSetStore::size).sum();
     }
 
     private List<String> replicaSetsOf(GenericKubernetesResource rollout) {
