@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -18,6 +19,12 @@ import java.util.Locale;
  * {@code /mutate} or {@code /validate} is answered here, anything else goes on to the routes (which
  * answer 405, 404, the probes and the metrics). Each review is a {@link ReviewExchange} that reads the
  * body as it arrives, without a thread waiting for a slow client.
+ *
+ * <p>The handler declares itself {@link Invocable.InvocationType#NON_BLOCKING}: nothing on the review
+ * path waits (Events and log lines are handed to their own threads), so Jetty runs a review on the
+ * selector thread that read its bytes, as nginx's workers do, instead of handing every request and
+ * every body chunk to another thread. The Javalin routes may block (servlet I/O), so those requests
+ * are dispatched to the thread pool.
  */
 final class AdmissionHandler extends Handler.Wrapper {
 
@@ -45,10 +52,27 @@ final class AdmissionHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Endpoint endpoint = endpoint(Request.getPathInContext(request));
         if (endpoint == null || !HttpMethod.POST.is(request.getMethod())) {
-            return super.handle(request, response, callback);
+            request.getComponents().getExecutor().execute(() -> routes(request, response, callback));
+            return true;
         }
         new ReviewExchange(endpoint, request, response, callback, this).start();
         return true;
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    /** Any other request, on a pool thread: the Javalin routes. */
+    private void routes(Request request, Response response, Callback callback) {
+        try {
+            if (!super.handle(request, response, callback)) {
+                Response.writeError(request, response, callback, 404);
+            }
+        } catch (Throwable failure) {
+            Response.writeError(request, response, callback, failure);
+        }
     }
 
     private static Endpoint endpoint(String path) {

@@ -34,6 +34,7 @@ public final class AdmissionServer implements AutoCloseable {
     /** Open connections at most; beyond it Jetty stops accepting until one closes. */
     static final int MAX_CONNECTIONS = 2000;
     static final int ACCEPT_QUEUE = 1024;
+    static final int SELECTORS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Idle timeout of every connection while the cap is reached, so that idle ones make room fast. */
     static final long IDLE_TIMEOUT_AT_CAP_MILLIS = 2000;
 
@@ -214,7 +215,9 @@ public final class AdmissionServer implements AutoCloseable {
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         https.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server,
+        // One selector per core: reviews run on the selector that read them (AdmissionHandler), so
+        // the selectors are what spread the work over the cores.
+        ServerConnector connector = new ServerConnector(server, 1, SELECTORS,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         connector.setHost(settings.host());
         connector.setPort(settings.port());

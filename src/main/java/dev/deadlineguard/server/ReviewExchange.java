@@ -13,6 +13,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * slow client holds a connection for a few seconds and never a thread. Nothing here decides anything
  * about deadlines.
  */
-final class ReviewExchange implements Runnable, ReviewBudget.Waiter {
+final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewExchange.class);
     private static final HttpField CONTENT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, AdmissionHandler.JSON);
@@ -166,6 +167,12 @@ final class ReviewExchange implements Runnable, ReviewBudget.Waiter {
         } else {
             timer = schedule(this::check, CHECK_MILLIS);
         }
+    }
+
+    /** Reading and reviewing never wait: Jetty may call {@link #run} on the thread that read the bytes. */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
     }
 
     /** Reads what has arrived; asks to be called again when more does. */
