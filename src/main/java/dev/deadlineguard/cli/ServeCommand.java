@@ -73,6 +73,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "drop this replica before it stops listening (default: ${DEFAULT-VALUE}).")
     Duration shutdownDelay;
 
+    @Option(names = "--warm-up", defaultValue = "2s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Before /readyz turns ready, review a sample AdmissionReview against itself over HTTPS for this "
+                    + "long, so that the first real reviews are served by compiled code; not counted, logged or "
+                    + "recorded; skipped with --client-ca-file; 0s turns ready at once (default: ${DEFAULT-VALUE}).")
+    Duration warmUp;
+
     @Option(names = "--cert-reload-interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the certificate files are checked for changes (default: ${DEFAULT-VALUE}).")
     Duration certReloadInterval;
@@ -141,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
                         sweep.resync, sweep.reportFormats(), sweep.maxReportResults, Backoff.CONNECT,
                         SweeperLeadership.Timings.DEFAULT), metrics, clock, System.getenv());
         AdmissionServer server = new AdmissionServer(settings, serving, reviewer, metrics, sweeper.admissionEvents());
+        server.warmUpFor(warmUp);
         running.set(server);
         server.readiness().require("tls-certificate", () -> {
             java.time.Instant notAfter = certificates.current().leaf().getNotAfter().toInstant();

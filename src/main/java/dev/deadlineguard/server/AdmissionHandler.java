@@ -37,9 +37,11 @@ final class AdmissionHandler extends Handler.Wrapper {
     private final ReviewBudget budget;
     private final ReviewObserver observer;
     private final ReviewLog log = new ReviewLog();
+    private final WarmUp warmUp;
 
     AdmissionHandler(AdmissionReviewer reviewer, AdmissionMetrics metrics, long maxRequestBytes, Duration bodyDeadline,
-                     ReviewBudget budget, ReviewObserver observer) {
+                     ReviewBudget budget, ReviewObserver observer, WarmUp warmUp) {
+        this.warmUp = warmUp;
         this.reviewer = reviewer;
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
@@ -110,6 +112,11 @@ final class AdmissionHandler extends Handler.Wrapper {
 
     ReviewLog log() {
         return log;
+    }
+
+    /** A request of the server's own warm-up: answered, but not counted, logged or observed. */
+    boolean isWarmUp(Request request) {
+        return warmUp.isWarmUp(request.getHeaders().get(WarmUp.HEADER));
     }
 
     static boolean isJson(String contentType) {

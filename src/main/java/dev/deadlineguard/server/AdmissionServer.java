@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,16 +36,21 @@ public final class AdmissionServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 2000;
     static final int ACCEPT_QUEUE = 1024;
     static final int SELECTORS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    static final int WARM_UP_MAX_REVIEWS = 20_000;
     /** Idle timeout of every connection while the cap is reached, so that idle ones make room fast. */
     static final long IDLE_TIMEOUT_AT_CAP_MILLIS = 2000;
 
     private final ServerSettings settings;
+    private volatile KeyStores.ServingPair serving;
     private final SslContextFactory.Server ssl;
     private final Javalin app;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final Readiness readiness = new Readiness();
+    private final WarmUp warmUp = new WarmUp();
+    private final AtomicBoolean warm = new AtomicBoolean(true);
+    private Duration warmUpBudget = Duration.ZERO;
 
     public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
                            MetricsRegistry metrics) {
@@ -55,6 +61,7 @@ public final class AdmissionServer implements AutoCloseable {
     public AdmissionServer(ServerSettings settings, KeyStores.ServingPair serving, AdmissionReviewer reviewer,
                            MetricsRegistry metrics, ReviewObserver observer) {
         this.settings = settings;
+        this.serving = serving;
         this.ssl = sslContextFactory(serving, settings.clientCaFile());
         readiness.require("shutdown", () -> draining.get() || stopping.get()
                 ? Readiness.Result.failed("shutting down") : Readiness.Result.ok());
@@ -62,7 +69,7 @@ public final class AdmissionServer implements AutoCloseable {
                 ? Readiness.Result.ok("accepting on port " + port()) : Readiness.Result.failed("not started"));
         AdmissionHandler admission = new AdmissionHandler(reviewer, metrics.admission(), settings.maxRequestBytes(),
                 bodyDeadline(settings), ReviewBudget.defaults(),
-                observer);
+                observer, warmUp);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -116,6 +123,7 @@ public final class AdmissionServer implements AutoCloseable {
     public void useCertificate(KeyStores.ServingPair pair) {
         try {
             ssl.reload(factory -> factory.setKeyStore(pair.keyStore()));
+            serving = pair;
         } catch (Exception e) {
             throw new IllegalStateException("could not switch to the new certificate: " + e.getMessage(), e);
         }
@@ -129,11 +137,44 @@ public final class AdmissionServer implements AutoCloseable {
         return readiness;
     }
 
+    /**
+     * Before turning ready, review against itself over HTTPS for this long (see {@link WarmUp});
+     * zero (the default) turns ready at once. Call before {@link #start}.
+     */
+    public AdmissionServer warmUpFor(Duration budget) {
+        if (budget.isZero() || settings.clientCaFile() != null) {
+            return this;  // with client certificates required, the server cannot call itself
+        }
+        this.warmUpBudget = budget;
+        readiness.require("warm-up", () -> warm.get()
+                ? Readiness.Result.ok("done") : Readiness.Result.failed("reviewing against itself for up to "
+                        + budget.toMillis() + " ms"));
+        return this;
+    }
+
     public AdmissionServer start() {
         app.start();
         started.set(true);
         LOG.info("serving admission reviews over HTTPS on {}:{}", settings.host(), port());
+        if (!warmUpBudget.isZero()) {
+            warm.set(false);
+            Thread warming = new Thread(() -> {
+                try {
+                    WarmUp.log(warmUp.run(loopback(settings.host()), port(), serving.leaf(), SELECTORS,
+                            warmUpBudget, WARM_UP_MAX_REVIEWS));
+                } finally {
+                    warm.set(true);
+                }
+            }, "warm-up");
+            warming.setDaemon(true);
+            warming.start();
+        }
         return this;
+    }
+
+    /** Where the server can reach itself: loopback when bound to every address. */
+    private static String loopback(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
     }
 
     public int port() {

@@ -300,6 +300,10 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
             reject(500, "internal error; see the server log");
             return;
         }
+        if (handler.isWarmUp(request)) {
+            answer(200, result.body(), false);
+            return;
+        }
         handler.metrics().reviewed(endpoint.label(), result.caseLabel(), result.action());
         handler.log().reviewed(endpoint, result);
         if (answer(200, result.body(), false)) {
@@ -339,7 +343,9 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
         if (close) {
             response.getHeaders().put(CLOSE);
         }
-        handler.metrics().observeSeconds(endpoint.label(), (System.nanoTime() - started) / 1e9);
+        if (code != 200 || !handler.isWarmUp(request)) {
+            handler.metrics().observeSeconds(endpoint.label(), (System.nanoTime() - started) / 1e9);
+        }
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }

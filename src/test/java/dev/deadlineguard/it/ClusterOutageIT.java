@@ -65,7 +65,9 @@ class ClusterOutageIT {
         double seconds = (System.nanoTime() - started) / 1e9;
         assertThat(health).isEqualTo("200 ok\n");
         assertThat(seconds).as("seconds from start to a /healthz answer with an unreachable API server").isLessThan(3.0);
-        assertThat(curl(port, "/readyz")).as("admission is ready without the sweeper").isEqualTo("200 ok\n");
+        Eventually.until("admission ready without the sweeper, once warmed up", TIMEOUT,
+                () -> curl(port, "/readyz").equals("200 ok\n"));
+        assertThat(curl(port, "/readyz?verbose")).contains("[+]warm-up ok: done\n");
         assertThat(curl(port, "/mutate-sample")).isEqualTo("200 allowed");
 
         Eventually.until("a second connection attempt", TIMEOUT, () -> server.logText().contains("cannot reach the API server"));
