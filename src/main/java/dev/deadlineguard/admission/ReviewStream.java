@@ -3,6 +3,9 @@ package dev.deadlineguard.admission;
 import com.fasterxml.jackson.core.JsonParser;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -133,6 +136,22 @@ public final class ReviewStream {
         }
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Whether none of eight bytes is a quote, a backslash, a control character or non-ASCII: the
+     * classic zero-byte test ({@code (v - 0x01..) & ~v & 0x80..}) on the word XORed with each of
+     * the two characters, the same subtraction against 0x20 for control characters, and the high bits.
+     */
+    private static boolean plain(long w) {
+        long quote = w ^ (ONES * '"');
+        long backslash = w ^ (ONES * '\\');
+        long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((w - ONES * 0x20) & ~w) | w;
+        return (special & HIGHS) == 0;
+    }
+
     private static final int MAX_DEPTH = Json.MAX_NESTING_DEPTH;
     // The open containers, outermost first.
     private final boolean[] isArray = new boolean[MAX_DEPTH];
@@ -256,7 +275,9 @@ public final class ReviewStream {
                 }
                 default -> {
                     if (c == ' ' || c == '\t') {
-                        i++;
+                        do {
+                            i++;
+                        } while (i < end && (b[i] == ' ' || b[i] == '\t'));
                         continue;
                     }
                     if (c == '\n' || c == '\r') {
@@ -433,6 +454,10 @@ public final class ReviewStream {
     /** Scans string content from {@code i}; returns where it stopped. */
     private int string(byte[] b, int i, int end) throws BadReviewException {
         int from = i;
+        // Eight bytes at a time while none of them is special (the usual case in names and values).
+        while (i + 8 <= end && plain((long) LONGS.get(b, i))) {
+            i += 8;
+        }
         while (i < end && !SPECIAL_IN_STRING[b[i] & 0xFF]) {
             i++;
         }

@@ -144,8 +144,13 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
         }
         stream = new ReviewStream();
         readingSince = System.nanoTime();
-        timer = schedule(this::check, CHECK_MILLIS);
         run();
+        // Most reviews arrive with their headers and are answered by now; only a body still on its
+        // way needs the timer that checks its rate and deadline.
+        // (Should the review be answered on another thread meanwhile, the check finds it answered.)
+        if (!answered.get()) {
+            timer = schedule(this::check, CHECK_MILLIS);
+        }
     }
 
     private Scheduler.Task schedule(Runnable task, long millis) {
