@@ -189,7 +189,7 @@ head -c $(($(wc -c <"$BODY_REPAIR") / 2)) "$BODY_REPAIR" >"$RUN/malformed.json" 
 MANIFEST_FLAGS=$(grep -A1 'name: JAVA_TOOL_OPTIONS' "$ROOT/manifests/base/deployment.yaml" 2>/dev/null \
   | sed -n 's/^ *value: *//p' | tr -d '"' | head -1 || true)
 if [[ -z $MANIFEST_FLAGS ]]; then
-  MANIFEST_FLAGS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k -XX:ReservedCodeCacheSize=32m"
+  MANIFEST_FLAGS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=5000"
   echo "warning: no JAVA_TOOL_OPTIONS found in manifests/base/deployment.yaml; using $MANIFEST_FLAGS"
 fi
 JVM_FLAGS="$MANIFEST_FLAGS -XX:MaxRAM=$MAX_RAM"

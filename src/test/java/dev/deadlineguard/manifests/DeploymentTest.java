@@ -228,7 +228,7 @@ class DeploymentTest {
         assertThat(options).isNotNull();
         assertThat(options.split("\\s+")).containsExactlyInAnyOrder(
                 "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=32m");
+                "-XX:ReservedCodeCacheSize=32m", "-XX:TrimNativeHeapInterval=5000");
         // A fixed heap (-Xmx/-Xms) would ignore the limit; the percentage leaves room for metaspace,
         // threads and TLS buffers below it.
         assertThat(options).doesNotContain("-Xmx").doesNotContain("-Xms");
