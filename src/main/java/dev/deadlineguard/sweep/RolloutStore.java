@@ -1,40 +1,93 @@
 package dev.deadlineguard.sweep;
 
+import dev.deadlineguard.core.RolloutState;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
- * The informer's store for Rollouts: everything but what the sweeper never reads and that makes a
- * Rollout large (the pod template, {@code managedFields}, the last-applied annotation and the status
- * conditions), dropped as each object arrives.
+ * The informer's store for Rollouts: each Rollout as the {@link RolloutState} the rules read (uid, the hashes its
+ * status references, whether that status is current, its scale-down delay), made as it arrives; the Rollout itself
+ * (pod template, managed fields, conditions...) is garbage at once.
  */
-final class RolloutStore extends BasicItemStore<GenericKubernetesResource> {
+final class RolloutStore implements ItemStore<GenericKubernetesResource> {
 
-    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    private final Duration defaultScaleDownDelay;
+    private final Map<String, RolloutState> items = new ConcurrentHashMap<>();
+    private final Map<String, String> namespaces = new ConcurrentHashMap<>();
 
-    RolloutStore() {
-        super(Cache::metaNamespaceKeyFunc);
+    RolloutStore(Duration defaultScaleDownDelay) {
+        this.defaultScaleDownDelay = defaultScaleDownDelay;
+    }
+
+    @Override
+    public String getKey(GenericKubernetesResource obj) {
+        return Cache.metaNamespaceKeyFunc(obj);
     }
 
     @Override
     public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
-        return super.put(key, slim(obj));
+        RolloutState state = RolloutState.of(obj, defaultScaleDownDelay);
+        String namespace = state.namespace() == null ? null : namespaces.computeIfAbsent(state.namespace(), n -> n);
+        if (namespace != state.namespace()) {
+            state = new RolloutState(namespace, state.name(), state.uid(), state.references(), state.statusCurrent(),
+                    state.scaleDownDelay());
+        }
+        return expand(items.put(key, state));
     }
 
-    static GenericKubernetesResource slim(GenericKubernetesResource rollout) {
-        rollout.getMetadata().setManagedFields(null);
-        if (rollout.getMetadata().getAnnotations() != null) {
-            rollout.getMetadata().getAnnotations().remove(LAST_APPLIED);
+    @Override
+    public GenericKubernetesResource remove(String key) {
+        return expand(items.remove(key));
+    }
+
+    @Override
+    public Stream<String> keySet() {
+        return items.keySet().stream();
+    }
+
+    @Override
+    public Stream<GenericKubernetesResource> values() {
+        return items.values().stream().map(RolloutStore::expand);
+    }
+
+    @Override
+    public int size() {
+        return items.size();
+    }
+
+    @Override
+    public GenericKubernetesResource get(String key) {
+        return expand(items.get(key));
+    }
+
+    /** What the rules read of the Rollout under {@code namespace/name}, or {@code null}. */
+    RolloutState state(String key) {
+        return items.get(key);
+    }
+
+    /**
+     * For the informer, which hands the old object to update and delete handlers: only its identity (namespace, name,
+     * uid), which is all the cache's handlers read.
+     */
+    private static GenericKubernetesResource expand(RolloutState state) {
+        if (state == null) {
+            return null;
         }
-        if (rollout.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec) {
-            spec.remove("template");
-        }
-        if (rollout.getAdditionalProperties().get("status") instanceof Map<?, ?> status) {
-            status.remove("conditions");
-        }
+        GenericKubernetesResource rollout = new GenericKubernetesResource();
+        rollout.setApiVersion(RolloutResources.ROLLOUTS.getGroup() + "/" + RolloutResources.ROLLOUTS.getVersion());
+        rollout.setKind(RolloutResources.ROLLOUTS.getKind());
+        ObjectMeta meta = new ObjectMeta();
+        meta.setNamespace(state.namespace());
+        meta.setName(state.name());
+        meta.setUid(state.uid());
+        rollout.setMetadata(meta);
         return rollout;
     }
 }
