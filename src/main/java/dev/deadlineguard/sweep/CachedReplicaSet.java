@@ -254,6 +254,21 @@ final class CachedReplicaSet {
         return rs;
     }
 
+    /**
+     * Only namespace, name and resourceVersion: what the informer compares (an update with the same resourceVersion is
+     * no change) and what the cache's handlers read. The informer asks the store for such an object per event and for
+     * every entry at each resync, so it is kept as small as that.
+     */
+    ReplicaSet identity() {
+        ObjectMeta meta = new ObjectMeta();
+        meta.setNamespace(namespace);
+        meta.setName(name());
+        meta.setResourceVersion(resourceVersion());
+        ReplicaSet rs = new ReplicaSet();
+        rs.setMetadata(meta);
+        return rs;
+    }
+
     /** The ownerReference with {@code controller: true}, as {@link ArgoReplicaSet#of} finds it. */
     static ControllerRef controllerOf(List<OwnerReference> refs) {
         if (refs != null) {

@@ -98,7 +98,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
             }
         }
         // The informer tells an update from an add by this; only what the sweeper keeps of the old object is left.
-        return old == null ? null : old.toReplicaSet();
+        return old == null ? null : old.identity();
     }
 
     @Override
@@ -108,7 +108,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
             return null;
         }
         unindex(old);
-        return old.toReplicaSet();
+        return old.identity();
     }
 
     @Override
@@ -118,7 +118,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
 
     @Override
     public Stream<ReplicaSet> values() {
-        return items.values().stream().map(CachedReplicaSet::toReplicaSet);
+        return items.values().stream().map(CachedReplicaSet::identity);
     }
 
     @Override
@@ -129,7 +129,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
     @Override
     public ReplicaSet get(String key) {
         CachedReplicaSet entry = items.get(key);
-        return entry == null ? null : entry.toReplicaSet();
+        return entry == null ? null : entry.identity();
     }
 
     /** The entry under {@code key}, or {@code null}. */

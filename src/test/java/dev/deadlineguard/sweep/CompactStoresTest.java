@@ -64,7 +64,7 @@ class CompactStoresTest {
                 Map.of("rollout.argoproj.io/revision", "2", "scale-down-deadline", "2024-08-01T15:13:36Z"), 3,
                 new ControllerRef("argoproj.io/v1alpha1", "Rollout", "checkout", ROLLOUT_UID), false));
 
-        ReplicaSet expanded = store.get("shop/checkout-5f8e9a1b");
+        ReplicaSet expanded = store.entry("shop/checkout-5f8e9a1b").toReplicaSet();
         ReplicaSet expectedExpansion = new ReplicaSetBuilder()
                 .withApiVersion("apps/v1").withKind("ReplicaSet")
                 .withNewMetadata()
@@ -81,6 +81,11 @@ class CompactStoresTest {
         assertThat(ArgoReplicaSet.of(expanded)).as("the expansion is the same model").isEqualTo(kept);
         assertThat(expanded.getSpec().getTemplate()).isNull();
         assertThat(expanded.getStatus()).isNull();
+
+        ReplicaSet identity = store.get("shop/checkout-5f8e9a1b");
+        assertThat(identity).as("what the informer gets back").isEqualTo(new ReplicaSetBuilder().withNewMetadata()
+                .withNamespace("shop").withName("checkout-5f8e9a1b").withResourceVersion("191").endMetadata().build());
+        assertThat(store.values()).containsExactly(identity);
     }
 
     @Test
@@ -104,7 +109,7 @@ class CompactStoresTest {
                 new ControllerRef("argoproj.io/v1alpha1", "Rollout", "checkout", ROLLOUT_UID), true));
         assertThat(kept).isEqualTo(expected(rs, kept.annotations()));
         assertThat(kept.revision()).isEqualTo(7);
-        ReplicaSet expanded = store.get("shop/checkout-other-name");
+        ReplicaSet expanded = store.entry("shop/checkout-other-name").toReplicaSet();
         assertThat(expanded.getSpec().getReplicas()).isNull();
         assertThat(expanded.getMetadata().getDeletionTimestamp()).isEqualTo("2024-08-01T16:00:00Z");
         assertThat(ArgoReplicaSet.of(expanded)).isEqualTo(kept);
@@ -118,7 +123,7 @@ class CompactStoresTest {
         rs.getMetadata().setLabels(Map.of());
         CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED);
         store.put("shop/checkout-5f8e9a1b", rs);
-        ReplicaSet expanded = store.get("shop/checkout-5f8e9a1b");
+        ReplicaSet expanded = store.entry("shop/checkout-5f8e9a1b").toReplicaSet();
         assertThat(expanded.getMetadata().getAnnotations()).isNull();
         assertThat(expanded.getMetadata().getOwnerReferences()).isEmpty();
         assertThat(store.entry("shop/checkout-5f8e9a1b").toArgo()).isEqualTo(ArgoReplicaSet.of(rs));
