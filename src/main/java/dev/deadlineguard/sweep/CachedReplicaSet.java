@@ -177,6 +177,11 @@ final class CachedReplicaSet {
         return (flags & VERSION_PACKED) != 0 ? Long.toString(version) : versionText;
     }
 
+    /** The same resourceVersion as {@code other} (fabric8 tells no change for an update that keeps it). */
+    boolean sameVersion(CachedReplicaSet other) {
+        return java.util.Objects.equals(resourceVersion(), other.resourceVersion());
+    }
+
     String podTemplateHash() {
         if ((flags & HASH_IS_NAME_SUFFIX) != 0) {
             return key.substring(key.lastIndexOf('-') + 1);

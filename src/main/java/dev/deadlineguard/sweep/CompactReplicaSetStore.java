@@ -65,13 +65,31 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
         }
     };
 
-    /** @param guardedKeys the annotation keys the rules read besides the controller's deadline key and the revision */
-    CompactReplicaSetStore(Collection<String> guardedKeys) {
+    private final ReplicaSetCache.Listener listener;
+
+    /**
+     * @param guardedKeys the annotation keys the rules read besides the controller's deadline key and the revision
+     * @param listener    told of every add, every update to another resourceVersion and every removal, on the
+     *                    informer's thread, after the store has changed
+     */
+    CompactReplicaSetStore(Collection<String> guardedKeys, ReplicaSetCache.Listener listener) {
+        this.listener = listener;
         for (String key : guardedKeys) {
             keptAnnotations.put(key, key);
         }
         keptAnnotations.put(ArgoReplicaSet.DEADLINE_KEY, ArgoReplicaSet.DEADLINE_KEY);
         keptAnnotations.put(ArgoReplicaSet.REVISION_ANNOTATION, ArgoReplicaSet.REVISION_ANNOTATION);
+    }
+
+    /**
+     * Not the full objects (true of this store anyway), and the reason to say so: for a store of full objects fabric8
+     * holds back the add notifications of the first list and queues one per item (with the item) once the list is
+     * done, 100,000 at once; otherwise it hands each over as the item is stored. Nothing listens to them (the store
+     * tells the sweeper itself), but each is a task in fabric8's queue until it runs.
+     */
+    @Override
+    public boolean isFullState() {
+        return false;
     }
 
     @Override
@@ -97,6 +115,9 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
                 index(group, kept);
             }
         }
+        if (old == null || !old.sameVersion(entry)) {
+            listener.changed(kept);
+        }
         // The informer tells an update from an add by this; only what the sweeper keeps of the old object is left.
         return old == null ? null : old.identity();
     }
@@ -108,6 +129,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
             return null;
         }
         unindex(old);
+        listener.removed(old.namespace, old.name());
         return old.identity();
     }
 

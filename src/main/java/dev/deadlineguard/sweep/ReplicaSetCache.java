@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
@@ -30,7 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Memory: every replica holds one entry per Argo-managed ReplicaSet of the cluster, so the stores keep only what
  * the rules read ({@link CompactReplicaSetStore}, {@link RolloutStore}), the informers have no indexers (the Rollout
  * index is the store's own), and the first list is read in pages of {@link #LIST_PAGE} (one response with every
- * ReplicaSet would be deserialized whole).
+ * ReplicaSet would be deserialized whole). The stores tell the {@link Listener} what changed as they apply each list
+ * item and watch event (an add, or an update to another resourceVersion, as fabric8's handlers would be told), and
+ * the resync is a timer that schedules every cached key: fabric8's handlers and resync queue a notification object
+ * per ReplicaSet, 100,000 of them at once after the first list, which no 256 MiB pod holds.
  */
 public final class ReplicaSetCache implements AutoCloseable {
 
@@ -62,6 +64,8 @@ public final class ReplicaSetCache implements AutoCloseable {
     private record Failure(String text, boolean unreachable) {
     }
     private volatile boolean closed;
+    /** Schedules every cached ReplicaSet again each resync period (fabric8's resync would queue a notification each). */
+    private java.util.concurrent.ScheduledExecutorService resyncTimer;
 
     /**
      * @param namespaces            the namespaces to watch, or empty for all
@@ -83,63 +87,42 @@ public final class ReplicaSetCache implements AutoCloseable {
         List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         for (String ns : scopes) {
             String where = ns == null ? "" : " in " + ns;
+            // No resync and no event handlers in fabric8: the stores say what changed (see the class comment).
             SharedIndexInformer<ReplicaSet> rs = (ns == null
                     ? client.apps().replicaSets().inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
                     : client.apps().replicaSets().inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
-                    .withLimit(LIST_PAGE).runnableInformer(resync.toMillis());
-            CompactReplicaSetStore store = new CompactReplicaSetStore(guardedKeys);
+                    .withLimit(LIST_PAGE).runnableInformer(0);
+            CompactReplicaSetStore store = new CompactReplicaSetStore(guardedKeys, listener);
             rs.itemStore(store);
             rs.removeNamespaceIndex();
             stores.add(store);
             rs.exceptionHandler(retryForever("replicasets.apps" + where));
             byName.put("replicasets.apps" + where, rs);
-            rs.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(ReplicaSet obj) {
-                    listener.changed(store.keyOf(key(obj)));
-                }
-
-                @Override
-                public void onUpdate(ReplicaSet oldObj, ReplicaSet newObj) {
-                    listener.changed(store.keyOf(key(newObj)));
-                }
-
-                @Override
-                public void onDelete(ReplicaSet obj, boolean deletedFinalStateUnknown) {
-                    listener.removed(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
-                }
-            });
             SharedIndexInformer<GenericKubernetesResource> ro = (ns == null
                     ? client.genericKubernetesResources(RolloutResources.ROLLOUTS).inAnyNamespace()
                     : client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns))
-                    .withLimit(LIST_PAGE).runnableInformer(resync.toMillis());
-            RolloutStore rolloutStore = new RolloutStore(defaultScaleDownDelay);
+                    .withLimit(LIST_PAGE).runnableInformer(0);
+            RolloutStore rolloutStore = new RolloutStore(defaultScaleDownDelay,
+                    (namespace, name) -> replicaSetsOf(namespace, name).forEach(listener::changed));
             ro.itemStore(rolloutStore);
             ro.removeNamespaceIndex();
             rolloutStores.add(rolloutStore);
             ro.exceptionHandler(retryForever("rollouts.argoproj.io" + where));
             byName.put("rollouts.argoproj.io" + where, ro);
-            ro.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(GenericKubernetesResource obj) {
-                    replicaSetsOf(obj).forEach(listener::changed);
-                }
-
-                @Override
-                public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                    replicaSetsOf(newObj).forEach(listener::changed);
-                }
-
-                @Override
-                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                    replicaSetsOf(obj).forEach(listener::changed);
-                }
-            });
             replicaSets.add(rs);
             rollouts.add(ro);
         }
         replicaSets.forEach(SharedIndexInformer::start);
         rollouts.forEach(SharedIndexInformer::start);
+        if (resync.toMillis() > 0) {
+            resyncTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "sweeper-resync");
+                thread.setDaemon(true);
+                return thread;
+            });
+            resyncTimer.scheduleWithFixedDelay(() -> keys().forEach(listener::changed), resync.toMillis(),
+                    resync.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -252,10 +235,10 @@ public final class ReplicaSetCache implements AutoCloseable {
         return stores.stream().mapToInt(CompactReplicaSetStore::size).sum();
     }
 
-    private List<String> replicaSetsOf(GenericKubernetesResource rollout) {
+    private List<String> replicaSetsOf(String namespace, String rolloutName) {
         List<String> keys = new ArrayList<>();
         for (CompactReplicaSetStore store : stores) {
-            keys.addAll(store.keysOfRollout(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName()));
+            keys.addAll(store.keysOfRollout(namespace, rolloutName));
         }
         return keys;
     }
@@ -271,6 +254,9 @@ public final class ReplicaSetCache implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (resyncTimer != null) {
+            resyncTimer.shutdownNow();
+        }
         replicaSets.forEach(SharedIndexInformer::close);
         rollouts.forEach(SharedIndexInformer::close);
     }

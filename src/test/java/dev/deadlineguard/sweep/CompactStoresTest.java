@@ -25,6 +25,20 @@ class CompactStoresTest {
     static final String ROLLOUT_UID = "910d3742-6e52-4169-9c31-0f34658dad7a";
     static final List<String> GUARDED = List.of("scale-down-deadline", "argo-rollouts.argoproj.io/scale-down-deadline");
 
+    /** What the stores told the sweeper, in order. */
+    final List<String> told = new java.util.ArrayList<>();
+    final ReplicaSetCache.Listener heard = new ReplicaSetCache.Listener() {
+        @Override
+        public void changed(String key) {
+            told.add("changed " + key);
+        }
+
+        @Override
+        public void removed(String namespace, String name) {
+            told.add("removed " + namespace + "/" + name);
+        }
+    };
+
     /** A ReplicaSet as the API server sends it: more labels, annotations and owners than the sweeper reads. */
     static ReplicaSet full(String hash, String uid, String resourceVersion, Map<String, String> extraAnnotations) {
         ReplicaSet rs = ArgoObjects.replicaSet(hash, 2, 3, extraAnnotations);
@@ -52,7 +66,7 @@ class CompactStoresTest {
     @Test
     void aReplicaSetKeepsWhatTheRulesReadPackedAndReadsBackExactly() {
         ReplicaSet full = full("5f8e9a1b", UID, "191", Map.of("scale-down-deadline", "2024-08-01T15:13:36Z"));
-        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED);
+        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED, heard);
         assertThat(store.getKey(full)).isEqualTo("shop/checkout-5f8e9a1b");
         assertThat(store.put("shop/checkout-5f8e9a1b", full)).isNull();
 
@@ -98,7 +112,7 @@ class CompactStoresTest {
         rs.getMetadata().setName("checkout-other-name");
         rs.getMetadata().setDeletionTimestamp("2024-08-01T16:00:00Z");
         rs.getSpec().setReplicas(null);
-        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED);
+        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED, heard);
         store.put("shop/checkout-other-name", rs);
 
         ArgoReplicaSet kept = store.entry("shop/checkout-other-name").toArgo();
@@ -121,7 +135,7 @@ class CompactStoresTest {
         rs.getMetadata().setAnnotations(null);
         rs.getMetadata().setOwnerReferences(List.of());
         rs.getMetadata().setLabels(Map.of());
-        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED);
+        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED, heard);
         store.put("shop/checkout-5f8e9a1b", rs);
         ReplicaSet expanded = store.entry("shop/checkout-5f8e9a1b").toReplicaSet();
         assertThat(expanded.getMetadata().getAnnotations()).isNull();
@@ -132,7 +146,7 @@ class CompactStoresTest {
 
     @Test
     void theRolloutIndexFollowsEachReplicaSetsControllerAndTheKeyIsOneString() {
-        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED);
+        CompactReplicaSetStore store = new CompactReplicaSetStore(GUARDED, heard);
         store.put("shop/checkout-a", full("a", UID, "1", Map.of()));
         store.put("shop/checkout-b", full("b", UID, "2", Map.of()));
         ReplicaSet otherUid = full("c", UID, "3", Map.of());
@@ -161,6 +175,10 @@ class CompactStoresTest {
         assertThat(store.keysOfRollout("shop", "checkout")).containsExactly("shop/checkout-a", "shop/checkout-c");
         assertThat(store.keysOfRollout("shop", "payments")).containsExactly("shop/checkout-b");
 
+        ReplicaSet resent = full("b", UID, "5", Map.of());
+        resent.getMetadata().getOwnerReferences().get(0).setName("payments");
+        store.put("shop/checkout-b", resent);  // the same resourceVersion again: no change to tell
+
         assertThat(store.remove("shop/checkout-a").getMetadata().getName()).isEqualTo("checkout-a");
         assertThat(store.remove("shop/checkout-c").getMetadata().getName()).isEqualTo("checkout-c");
         assertThat(store.remove("shop/checkout-c")).isNull();
@@ -168,6 +186,9 @@ class CompactStoresTest {
         assertThat(store.size()).isEqualTo(2);
         assertThat(store.keySet()).containsExactlyInAnyOrder("shop/checkout-b", "shop/checkout-d");
         assertThat(store.values()).extracting(r -> r.getMetadata().getResourceVersion()).containsExactlyInAnyOrder("5", "4");
+        assertThat(told).containsExactly("changed shop/checkout-a", "changed shop/checkout-b", "changed shop/checkout-c",
+                "changed shop/checkout-d", "changed shop/checkout-b", "removed shop/checkout-a", "removed shop/checkout-c");
+        assertThat(told.get(1)).contains(key);
     }
 
     @Test
@@ -196,7 +217,7 @@ class CompactStoresTest {
                 "conditions", List.of(Map.of("type", "Progressing"))), ArgoObjects.blueGreen(45));
         rollout.getMetadata().setUid(ROLLOUT_UID);
         rollout.getMetadata().setManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager("kubectl").build()));
-        RolloutStore store = new RolloutStore(Duration.ofSeconds(30));
+        RolloutStore store = new RolloutStore(Duration.ofSeconds(30), (ns, name) -> heard.changed(ns + "/" + name));
         assertThat(store.getKey(rollout)).isEqualTo("shop/checkout");
         assertThat(store.put("shop/checkout", rollout)).isNull();
 
@@ -211,7 +232,12 @@ class CompactStoresTest {
         assertThat(identity.getMetadata().getUid()).isEqualTo(ROLLOUT_UID);
         assertThat(identity.getAdditionalProperties()).isEmpty();
         assertThat(store.size()).isEqualTo(1);
+        store.put("shop/checkout", rollout);  // resent with the same resourceVersion (null here): no change
+        rollout.getMetadata().setResourceVersion("8");
+        store.put("shop/checkout", rollout);
+        assertThat(store.get("shop/checkout").getMetadata().getResourceVersion()).isEqualTo("8");
         assertThat(store.remove("shop/checkout").getMetadata().getUid()).isEqualTo(ROLLOUT_UID);
         assertThat(store.state("shop/checkout")).isNull();
+        assertThat(told).containsExactly("changed shop/checkout", "changed shop/checkout", "changed shop/checkout");
     }
 }
