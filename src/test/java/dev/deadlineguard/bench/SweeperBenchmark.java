@@ -118,10 +118,19 @@ public final class SweeperBenchmark {
         }, 0);
         sweeper.startWorker();
 
-        // Mark `due` old ReplicaSets with deadlines 10..12 s from now (after every write has landed), as the
+        // Mark `due` old ReplicaSets with deadlines in three one-second slots after every write has landed, as the
         // controller would.
         Map<String, Long> dueAt = new HashMap<>();
-        Instant base = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+        // Each write to the mock server scans its whole store (about 0.1 s per request at 100,000 objects), so the
+        // deadlines are set far enough ahead for all of them to land first.
+        long calibrateStart = System.nanoTime();
+        client.apps().replicaSets().inNamespace("team-0").withName("app-0-" + hash(0, 2)).edit(rs -> {
+            rs.getMetadata().getAnnotations().put("bench/calibration", "1");
+            return rs;
+        });
+        double editSeconds = (System.nanoTime() - calibrateStart) / 1e9;
+        long lead = 10 + (long) Math.ceil(editSeconds * due * 1.5);
+        Instant base = Instant.now().plusSeconds(lead).truncatedTo(ChronoUnit.SECONDS);
         for (int i = 0; i < due; i++) {
             int rollout = i * (total / perRollout) / due;
             String ns = "team-" + (rollout % namespaces);
@@ -134,9 +143,9 @@ public final class SweeperBenchmark {
             dueAt.put(ns + "/" + name, deadline.toEpochMilli());
         }
         if (Instant.now().isAfter(base)) {
-            System.out.println("warning: writing the deadlines took longer than 10 s; delays include that");
+            System.out.printf("warning: writing the deadlines took longer than %d s; delays include that%n", lead);
         }
-        long waitUntil = System.currentTimeMillis() + 60_000;
+        long waitUntil = base.toEpochMilli() + 60_000 + (long) (editSeconds * due * 2000);
         while (scaledAt.size() < due && System.currentTimeMillis() < waitUntil) {
             Thread.sleep(20);
         }
@@ -162,6 +171,7 @@ public final class SweeperBenchmark {
                 HeapHistogram.total(histogramBefore.growthTo(histogramAfter)) / 1048576.0,
                 !net ? "not measured" : String.format("%.1f MiB (%.2f KiB per ReplicaSet)",
                         HeapHistogram.total(growth) / 1048576.0, HeapHistogram.total(growth) / 1024.0 / total));
+        System.out.printf("| one read-modify-write of a ReplicaSet in the mock server (GET + PUT) | %.0f ms |%n", editSeconds * 1000);
         System.out.printf("| deadlines passed / scaled down | %d / %d |%n", due, delays.size());
         if (!delays.isEmpty()) {
             System.out.printf("| delay deadline -> scale-down seen by a watcher: min / p50 / p99 / max | %d / %d / %d / %d ms |%n",
