@@ -12,7 +12,7 @@
 #      which the jar processes as no-change updates), and the live heap then (jcmd GC.class_histogram total);
 #   3. VmHWM after admission load: wrk -t1 -c16 for 15 s, POST /mutate of the compact sample 04 review.
 # SERVE_ARGS adds flags to serve (--reports none; --no-sweeper for the admission-only baseline, which skips the
-# sync); EXTRA_JVM adds JVM flags; NMT=1 adds Native Memory Tracking and prints where the memory is. Exits 1 if the server died or VmHWM passed 256 MiB (the pod's limit), 2 on a setup error.
+# sync); EXTRA_JVM adds JVM flags; JAR names another build of the jar to measure; NMT=1 adds Native Memory Tracking and prints where the memory is. Exits 1 if the server died or VmHWM passed 256 MiB (the pod's limit), 2 on a setup error.
 # Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 
@@ -47,7 +47,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 command -v curl >/dev/null || die "curl is missing"
-JAR=$ROOT/target/deadline-guard.jar
+JAR=${JAR:-$ROOT/target/deadline-guard.jar}
 if ((REBUILD)) || [[ ! -f $JAR ]]; then mvn -B -q package -DskipTests; fi
 if ((REBUILD)) || [[ ! -f target/test-classes/dev/deadlineguard/bench/SweeperApiServer.class ]]; then mvn -B -q test-compile; fi
 if ((REBUILD)) || [[ ! -s target/bench-classpath.txt ]]; then
