@@ -19,10 +19,12 @@ import java.util.stream.Stream;
  * The informer's store for ReplicaSets: a {@link CachedReplicaSet} per ReplicaSet, made as each object arrives (the
  * full object is garbage at once), and its own index from a Rollout ({@code namespace/name} of the controller
  * ownerReference, when that is a Rollout) to the keys of its ReplicaSets, so that the informer needs no indexers of
- * its own (fabric8's keep another copy of every key per index). The {@code namespace/name} key string is kept once
- * and handed out by {@link #keyOf} so that the deadline queue holds the same string. Writes come from the informer's
- * thread; reads from any thread see a consistent entry (entries are immutable, index arrays are replaced, not
- * changed).
+ * its own (fabric8's keep another copy of every key per index). The {@code namespace/name} key string is kept once,
+ * and it is the string the store tells the {@link ReplicaSetCache.Listener} of each change, so that the deadline queue
+ * holds the same string. What the informer itself gets back ({@link #get}, {@link #values}, the old object of
+ * {@link #put} and {@link #remove}) is only an identity ({@link CachedReplicaSet#identity}); the cache reads
+ * {@link #entry}. Writes come from the informer's thread; reads from any thread see a consistent entry (entries are
+ * immutable, index arrays are replaced, not changed).
  */
 final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
 
@@ -159,7 +161,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
         return items.get(key);
     }
 
-    /** The key string the store keeps for this key (the same instance for every caller), or {@code key} when absent. */
+    /** The key string the store keeps for this key (the one instance it tells the listener), or {@code key} when absent. */
     String keyOf(String key) {
         CachedReplicaSet entry = items.get(key);
         return entry == null ? key : entry.key;
