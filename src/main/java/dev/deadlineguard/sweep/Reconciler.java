@@ -4,7 +4,6 @@ import dev.deadlineguard.core.RolloutState;
 import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.cluster.Backoff;
 import dev.deadlineguard.metrics.SweepMetrics;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,18 +185,14 @@ final class Reconciler {
     }
 
     private RolloutState rollout(String namespace, String name) {
-        GenericKubernetesResource rollout = cache.rollout(namespace, name);
-        return rollout == null ? null : RolloutState.of(rollout, config.defaultScaleDownDelay());
+        return cache.rollout(namespace, name);
     }
 
     private List<ArgoReplicaSet> siblings(ArgoReplicaSet rs) {
         if (rs.rolloutName() == null) {
             return List.of(rs);
         }
-        List<ArgoReplicaSet> result = new ArrayList<>();
-        for (ReplicaSet sibling : cache.ofRollout(rs.namespace(), rs.rolloutName())) {
-            result.add(ArgoReplicaSet.of(sibling));
-        }
+        List<ArgoReplicaSet> result = new ArrayList<>(cache.ofRollout(rs.namespace(), rs.rolloutName()));
         if (result.stream().noneMatch(s -> Objects.equals(s.name(), rs.name()))) {
             result.add(rs);
         }

@@ -1,12 +1,12 @@
 package dev.deadlineguard.sweep;
 
 import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.RolloutState;
 import dev.deadlineguard.cluster.ConnectionProblem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
@@ -25,6 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * not installed yet, RBAC is missing) keeps retrying instead of giving up. {@link #current()} holds only
  * while every informer has listed once and is watching now, so nothing is decided on a cache that missed
  * events.
+ *
+ * <p>Memory: every replica holds one entry per Argo-managed ReplicaSet of the cluster, so the stores keep only what
+ * the rules read ({@link CompactReplicaSetStore}, {@link RolloutStore}), the informers have no indexers (the Rollout
+ * index is the store's own), and the first list is read in pages of {@link #LIST_PAGE} (one response with every
+ * ReplicaSet would be deserialized whole). The stores tell the {@link Listener} what changed as they apply each list
+ * item and watch event (an add, or an update to another resourceVersion, as fabric8's handlers would be told), and
+ * the resync is a timer that schedules every cached key: fabric8's handlers and resync queue a notification object
+ * per ReplicaSet, 100,000 of them at once after the first list, which no 256 MiB pod holds.
  */
 public final class ReplicaSetCache implements AutoCloseable {
 
@@ -36,14 +44,18 @@ public final class ReplicaSetCache implements AutoCloseable {
         void removed(String namespace, String name);
     }
 
-    static final String ROLLOUT_INDEX = "rollout";
+    /** Items per page of the informers' lists (the API server's {@code limit}). */
+    static final long LIST_PAGE = 500;
 
     private final KubernetesClient client;
     private final List<String> namespaces;
+    private final List<String> guardedKeys;
+    private final Duration defaultScaleDownDelay;
     private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> rollouts = new ArrayList<>();
-    /** The ReplicaSet informers' stores, whose size is a map's: listing their keys to count them would copy them. */
+    /** The informers' stores (one per watched namespace, or one for all). */
     private final List<CompactReplicaSetStore> stores = new ArrayList<>();
+    private final List<RolloutStore> rolloutStores = new ArrayList<>();
     /** The last failure of each informer's list or watch, by what it lists; cleared when it watches again. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     /** Each informer by what it lists, to clear its failure once it watches again. */
@@ -52,11 +64,20 @@ public final class ReplicaSetCache implements AutoCloseable {
     private record Failure(String text, boolean unreachable) {
     }
     private volatile boolean closed;
+    /** Schedules every cached ReplicaSet again each resync period (fabric8's resync would queue a notification each). */
+    private java.util.concurrent.ScheduledExecutorService resyncTimer;
 
-    /** @param namespaces the namespaces to watch, or empty for all */
-    public ReplicaSetCache(KubernetesClient client, List<String> namespaces) {
+    /**
+     * @param namespaces            the namespaces to watch, or empty for all
+     * @param guardedKeys           the annotation keys the rules read besides the deadline key and the revision
+     * @param defaultScaleDownDelay a Rollout's scale-down delay when it does not set one
+     */
+    public ReplicaSetCache(KubernetesClient client, List<String> namespaces, List<String> guardedKeys,
+                           Duration defaultScaleDownDelay) {
         this.client = client;
         this.namespaces = List.copyOf(namespaces);
+        this.guardedKeys = List.copyOf(guardedKeys);
+        this.defaultScaleDownDelay = defaultScaleDownDelay;
     }
 
     public synchronized void start(Duration resync, Listener listener) {
@@ -66,63 +87,42 @@ public final class ReplicaSetCache implements AutoCloseable {
         List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         for (String ns : scopes) {
             String where = ns == null ? "" : " in " + ns;
+            // No resync and no event handlers in fabric8: the stores say what changed (see the class comment).
             SharedIndexInformer<ReplicaSet> rs = (ns == null
                     ? client.apps().replicaSets().inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
                     : client.apps().replicaSets().inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
-                    .runnableInformer(resync.toMillis());
-            CompactReplicaSetStore store = new CompactReplicaSetStore();
+                    .withLimit(LIST_PAGE).runnableInformer(0);
+            CompactReplicaSetStore store = new CompactReplicaSetStore(guardedKeys, listener);
             rs.itemStore(store);
+            rs.removeNamespaceIndex();
             stores.add(store);
-            rs.addIndexers(Map.of(ROLLOUT_INDEX, r -> {
-                String owner = ArgoReplicaSet.of(r).rolloutName();
-                return owner == null ? List.of() : List.of(r.getMetadata().getNamespace() + "/" + owner);
-            }));
             rs.exceptionHandler(retryForever("replicasets.apps" + where));
             byName.put("replicasets.apps" + where, rs);
-            rs.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(ReplicaSet obj) {
-                    listener.changed(key(obj));
-                }
-
-                @Override
-                public void onUpdate(ReplicaSet oldObj, ReplicaSet newObj) {
-                    listener.changed(key(newObj));
-                }
-
-                @Override
-                public void onDelete(ReplicaSet obj, boolean deletedFinalStateUnknown) {
-                    listener.removed(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
-                }
-            });
             SharedIndexInformer<GenericKubernetesResource> ro = (ns == null
                     ? client.genericKubernetesResources(RolloutResources.ROLLOUTS).inAnyNamespace()
                     : client.genericKubernetesResources(RolloutResources.ROLLOUTS).inNamespace(ns))
-                    .runnableInformer(resync.toMillis());
-            ro.itemStore(new RolloutStore());
+                    .withLimit(LIST_PAGE).runnableInformer(0);
+            RolloutStore rolloutStore = new RolloutStore(defaultScaleDownDelay,
+                    (namespace, name) -> replicaSetsOf(namespace, name).forEach(listener::changed));
+            ro.itemStore(rolloutStore);
+            ro.removeNamespaceIndex();
+            rolloutStores.add(rolloutStore);
             ro.exceptionHandler(retryForever("rollouts.argoproj.io" + where));
             byName.put("rollouts.argoproj.io" + where, ro);
-            ro.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(GenericKubernetesResource obj) {
-                    replicaSetsOf(obj).forEach(listener::changed);
-                }
-
-                @Override
-                public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                    replicaSetsOf(newObj).forEach(listener::changed);
-                }
-
-                @Override
-                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                    replicaSetsOf(obj).forEach(listener::changed);
-                }
-            });
             replicaSets.add(rs);
             rollouts.add(ro);
         }
         replicaSets.forEach(SharedIndexInformer::start);
         rollouts.forEach(SharedIndexInformer::start);
+        if (resync.toMillis() > 0) {
+            resyncTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "sweeper-resync");
+                thread.setDaemon(true);
+                return thread;
+            });
+            resyncTimer.scheduleWithFixedDelay(() -> keys().forEach(listener::changed), resync.toMillis(),
+                    resync.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -185,19 +185,27 @@ public final class ReplicaSetCache implements AutoCloseable {
         return replicaSets.isEmpty() ? "not started" : hasSynced() ? "re-establishing watches" : "listing";
     }
 
+    /** The ReplicaSet under {@code namespace/name} with just the fields the cache keeps, or {@code null}. */
     public ReplicaSet replicaSet(String key) {
-        for (SharedIndexInformer<ReplicaSet> informer : replicaSets) {
-            ReplicaSet rs = informer.getStore().getByKey(key);
-            if (rs != null) {
-                return rs;
+        CachedReplicaSet entry = entry(key);
+        return entry == null ? null : entry.toReplicaSet();
+    }
+
+    CachedReplicaSet entry(String key) {
+        for (CompactReplicaSetStore store : stores) {
+            CachedReplicaSet entry = store.entry(key);
+            if (entry != null) {
+                return entry;
             }
         }
         return null;
     }
 
-    public GenericKubernetesResource rollout(String namespace, String name) {
-        for (SharedIndexInformer<GenericKubernetesResource> informer : rollouts) {
-            GenericKubernetesResource rollout = informer.getStore().getByKey(namespace + "/" + name);
+    /** What the rules read of the Rollout {@code namespace/name}, or {@code null} when the cache has none. */
+    public RolloutState rollout(String namespace, String name) {
+        String key = namespace + "/" + name;
+        for (RolloutStore store : rolloutStores) {
+            RolloutState rollout = store.state(key);
             if (rollout != null) {
                 return rollout;
             }
@@ -205,20 +213,20 @@ public final class ReplicaSetCache implements AutoCloseable {
         return null;
     }
 
-    /** The ReplicaSets the cache holds for one Rollout. */
-    public List<ReplicaSet> ofRollout(String namespace, String rolloutName) {
-        List<ReplicaSet> result = new ArrayList<>();
-        for (SharedIndexInformer<ReplicaSet> informer : replicaSets) {
-            result.addAll(informer.getIndexer().byIndex(ROLLOUT_INDEX, namespace + "/" + rolloutName));
+    /** The ReplicaSets the cache holds whose controller ownerReference names the Rollout, as the rules see them. */
+    public List<ArgoReplicaSet> ofRollout(String namespace, String rolloutName) {
+        List<ArgoReplicaSet> result = new ArrayList<>();
+        for (CompactReplicaSetStore store : stores) {
+            result.addAll(store.ofRollout(namespace, rolloutName));
         }
         return result;
     }
 
-    /** The keys of every cached ReplicaSet. */
+    /** The keys of every cached ReplicaSet (the strings the cache keeps). */
     public List<String> keys() {
         List<String> keys = new ArrayList<>();
-        for (SharedIndexInformer<ReplicaSet> informer : replicaSets) {
-            keys.addAll(informer.getStore().listKeys());
+        for (CompactReplicaSetStore store : stores) {
+            store.keySet().forEach(keys::add);
         }
         return keys;
     }
@@ -227,9 +235,12 @@ public final class ReplicaSetCache implements AutoCloseable {
         return stores.stream().mapToInt(CompactReplicaSetStore::size).sum();
     }
 
-    private List<String> replicaSetsOf(GenericKubernetesResource rollout) {
-        return ofRollout(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName()).stream()
-                .map(ReplicaSetCache::key).toList();
+    private List<String> replicaSetsOf(String namespace, String rolloutName) {
+        List<String> keys = new ArrayList<>();
+        for (CompactReplicaSetStore store : stores) {
+            keys.addAll(store.keysOfRollout(namespace, rolloutName));
+        }
+        return keys;
     }
 
     public static String key(HasMetadata object) {
@@ -243,6 +254,9 @@ public final class ReplicaSetCache implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (resyncTimer != null) {
+            resyncTimer.shutdownNow();
+        }
         replicaSets.forEach(SharedIndexInformer::close);
         rollouts.forEach(SharedIndexInformer::close);
     }

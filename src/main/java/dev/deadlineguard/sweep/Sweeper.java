@@ -40,7 +40,7 @@ public final class Sweeper implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
-        this.cache = new ReplicaSetCache(client, config.namespaces());
+        this.cache = new ReplicaSetCache(client, config.namespaces(), config.guardedKeys(), config.defaultScaleDownDelay());
         this.reconciler = new Reconciler(cache, queue, config, actions, metrics, listener, tally, Backoff.API_ERROR);
         this.worker = new SweepWorker(queue, clock, this::runDue);
     }
