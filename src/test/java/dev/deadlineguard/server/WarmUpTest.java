@@ -42,12 +42,15 @@ class WarmUpTest {
             assertThat(outcome.problem()).isNull();
             assertThat(outcome.reviews()).isEqualTo(50);
             // This server has its own token: the reviews of another WarmUp are real reviews to it.
+            // (The observer hears of a review after its answer is written.)
+            Eventually.until("50 reviews observed", Duration.ofSeconds(10), () -> observed.size() == 50);
             assertThat(observed).hasSize(50).containsOnly("patch");
             observed.clear();
 
             TlsClient client = new TlsClient(certs.clientContext(), server.port());
             String before = new String(metrics.scrape(), StandardCharsets.UTF_8);
             assertThat(client.postJson("/mutate", Samples.bytes("04-blanked")).statusCode()).isEqualTo(200);
+            Eventually.until("the review observed", Duration.ofSeconds(10), () -> observed.size() == 1);
             assertThat(observed).containsExactly("patch");
             assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8)).isNotEqualTo(before);
         }
