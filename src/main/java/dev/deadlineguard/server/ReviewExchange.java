@@ -52,6 +52,8 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
     private final Callback callback;
     private final AdmissionHandler handler;
     private final long started = System.nanoTime();
+    /** One of the server's own warm-up requests: answered, but not counted, logged or observed. */
+    private final boolean warmUp;
     private final AtomicBoolean answered = new AtomicBoolean();
     private ReviewStream stream;
     private byte[] scratch;
@@ -71,6 +73,7 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
         this.response = response;
         this.callback = callback;
         this.handler = handler;
+        this.warmUp = handler.isWarmUp(request);
     }
 
     void start() {
@@ -305,7 +308,7 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
             reject(500, "internal error; see the server log");
             return;
         }
-        if (handler.isWarmUp(request)) {
+        if (warmUp) {
             answer(200, result.body(), false);
             return;
         }
@@ -348,7 +351,7 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
         if (close) {
             response.getHeaders().put(CLOSE);
         }
-        if (code != 200 || !handler.isWarmUp(request)) {
+        if (code != 200 || !warmUp) {
             handler.metrics().observeSeconds(endpoint.label(), (System.nanoTime() - started) / 1e9);
         }
         response.write(true, ByteBuffer.wrap(body), callback);
