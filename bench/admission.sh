@@ -23,6 +23,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 # shellcheck source=bench/nginx.sh
 . "$ROOT/bench/nginx.sh"
 REBUILD=0; KEEP=0; DO_SLOW=1
@@ -79,11 +81,8 @@ BODY=$RUN/review.json; LARGE=$RUN/large.json
 FLAGS=$(grep -A1 'name: JAVA_TOOL_OPTIONS' manifests/base/deployment.yaml | sed -n 's/^ *value: *//p' | tr -d '"' | head -1)
 [[ -n $FLAGS ]] || die "no JAVA_TOOL_OPTIONS in manifests/base/deployment.yaml"
 JVM_FLAGS="$FLAGS -XX:MaxRAM=256m"
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for ((p = $1; p < $1 + 200; p++)); do port_busy "$p" || { echo "$p"; return; }; done; die "no free port"; }
 PORT=$(free_port 28543); NGINX_PORT=$(free_port 28443)
 CA=$RUN/certs/ca.crt
-alive() { [[ -n ${1:-} && -r /proc/$1/stat ]] && [[ $(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1) != Z ]]; }
 hwm_mib() { awk '$1 == "VmHWM:" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # A field of the "WRK k=v ..." line of bench/post.lua, or of LoadGenerator's "RESULT k=v ..." line.
 field() { awk -v tag="$1" -v k="$3" '$1 == tag { for (i = 2; i <= NF; i++) { n = index($i, "=");
@@ -102,24 +101,15 @@ run_wrk() {  # conns seconds body url out [extra]
   env BODY_FILE="$3" timeout -k 5 $(($2 + 60)) wrk -t1 -c"$1" -d"$2s" ${6:-} --latency -s bench/post.lua "$4" >"$5" 2>&1 \
     || { cat "$5"; die "wrk failed"; }
 }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---------------------------------------------------------------- deadline-guard
 log "deadline-guard: java $JVM_FLAGS -jar target/deadline-guard.jar serve --no-sweeper --cert-dir certs (load $(load))"
 # A first start to generate the certificates, so the measured start is the one a pod makes.
 start_server() {
-  local i code=
   # shellcheck disable=SC2086
   (cd "$RUN" && exec java $JVM_FLAGS -jar "$JAR" serve --no-sweeper --cert-dir certs --port "$PORT") >>"$RUN/server.log" 2>&1 &
-  SERVER_PID=$!; T0=$(date +%s%N)
-  for ((i = 0; i < 3000; i++)); do
-    [[ -f $CA ]] && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --cacert "$CA" "https://127.0.0.1:$PORT/readyz" || true)
-    [[ $code == 200 ]] && break
-    alive "$SERVER_PID" || { tail -20 "$RUN/server.log"; die "the server exited during start-up"; }
-    sleep 0.01
-  done
-  [[ $code == 200 ]] || die "/readyz did not turn 200 within 30 s"
-  READY_MS=$((($(date +%s%N) - T0) / 1000000))
+  SERVER_PID=$!
+  wait_ready "$SERVER_PID" "$CA" "$PORT" "$RUN/server.log"
 }
 start_server; kill -KILL "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 start_server

@@ -18,6 +18,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 REBUILD=0; KEEP=0; N=100000
 while (($#)); do
   case "$1" in
@@ -29,7 +31,6 @@ while (($#)); do
   esac
 done
 die() { echo "sweeper-pod.sh: $*" >&2; exit 2; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 PIDS=(); RUN=
 cleanup() {
@@ -62,9 +63,6 @@ FLAGS=$(grep -A1 'name: JAVA_TOOL_OPTIONS' manifests/base/deployment.yaml | sed 
 [[ -n $FLAGS ]] || die "no JAVA_TOOL_OPTIONS in manifests/base/deployment.yaml"
 JVM_FLAGS="$FLAGS -XX:MaxRAM=256m${EXTRA_JVM:+ $EXTRA_JVM}"
 [[ ${NMT:-0} == 1 ]] && JVM_FLAGS="$JVM_FLAGS -XX:NativeMemoryTracking=summary"
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for ((p = $1; p < $1 + 200; p++)); do port_busy "$p" || { echo "$p"; return; }; done; die "no free port"; }
-alive() { [[ -n ${1:-} && -r /proc/$1/stat ]] && [[ $(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1) != Z ]]; }
 status_mib() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 metric() { curl -s --max-time 5 --cacert "$CA" "https://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 API_PORT=$(free_port 28610); PORT=$(free_port 28710)
@@ -100,15 +98,9 @@ printf '\n== java %s -jar target/deadline-guard.jar serve %s (load %s)\n' "$JVM_
 (cd "$RUN" && KUBECONFIG="$RUN/kubeconfig" exec java $JVM_FLAGS -jar "$JAR" serve --cert-dir certs --port "$PORT" ${SERVE_ARGS:-}) \
   >"$RUN/server.log" 2>&1 &
 PIDS+=("$!"); SERVER_PID=$!
-T0=$(date +%s%N); code=
-for ((i = 0; i < 3000; i++)); do
-  [[ -f $CA ]] && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --cacert "$CA" "https://127.0.0.1:$PORT/readyz" || true)
-  [[ $code == 200 ]] && break
-  alive "$SERVER_PID" || { tail -20 "$RUN/server.log"; die "the server exited during start-up"; }
-  sleep 0.01
-done
-[[ $code == 200 ]] || die "/readyz did not turn 200 within 30 s"
-echo "admission ready in $((($(date +%s%N) - T0) / 1000000)) ms"
+T0=$(date +%s%N)
+wait_ready "$SERVER_PID" "$CA" "$PORT" "$RUN/server.log"
+echo "admission ready in $READY_MS ms"
 SYNCED=; DIED=
 NO_SWEEPER=0; [[ " ${SERVE_ARGS:-} " == *" --no-sweeper "* ]] && { NO_SWEEPER=1; SYNCED="(no sweeper)"; }
 for ((i = 0; i < 1200 && !NO_SWEEPER; i++)); do
