@@ -2,6 +2,8 @@ package dev.deadlineguard.admission;
 
 import dev.deadlineguard.testing.Samples;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +52,8 @@ class ReviewStreamDifferentialTest {
         for (int n = 0; n < 20_000; n++) {
             byte[] body = mutate(samples.get(random.nextInt(samples.size())), random);
             Outcome before = tokenizing(body);
-            Outcome now = scanning(body, random);
+            // Half the bodies in one chunk, as ReviewDecoder.decode (review, audit) feeds them.
+            Outcome now = random.nextBoolean() ? scanning(body, random) : whole(body);
             if (!now.equals(before) && full(body, true).contains(": invalid UTF-8") && blockingParserRejectsUtf8(body)) {
                 continue;  // Jackson let it through; see blockingParserRejectsUtf8
             }
@@ -72,6 +75,34 @@ class ReviewStreamDifferentialTest {
         }
         assertThat(accepted).as("mutations that stay valid JSON").isGreaterThan(2_000);
         assertThat(rejected).as("mutations that break the JSON").isGreaterThan(2_000);
+    }
+
+    /**
+     * Values of every kind and their edge cases (fractions, exponents, line breaks, escapes, UTF-8,
+     * nesting, names and numbers at and over their limits) in a dropped part, the pod template of a
+     * compact review, fed whole and in small chunks: each is accepted or rejected as before, with the
+     * same message.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "-2e3", "0", "-0", "12", "01", "-", "1.", "true", "nul", "falsey", "[]", "{}",
+            "[1,2,[3,{}]]", "[1,]", "{\"a\":1,}", "{\"a\" :\t1 }", "[\n1]", "[\r1]", "\"\\u00e9\\n\\\"\"",
+            "\"\\u12G4\"", "\"\\q\"", "\"\u00e9\u20ac\ud83d\ude00\"", "\"\u0001\"", "{\"k\":\"v\"}x",
+            "DEEP", "LONG_NAME", "LONG_NUMBER", "LONG_NAME_OK"})
+    void droppedValuesAreJudgedAsBefore(String value) throws Exception {
+        String v = switch (value) {
+            case "DEEP" -> "[".repeat(70) + "]".repeat(70);
+            case "LONG_NAME" -> "{\"" + "n".repeat(ReviewStream.MAX_NAME_LENGTH + 1) + "\":1}";
+            case "LONG_NAME_OK" -> "{\"" + "n".repeat(ReviewStream.MAX_NAME_LENGTH) + "\":1}";
+            case "LONG_NUMBER" -> "[" + "9".repeat(ReviewStream.MAX_NUMBER_LENGTH + 1) + "]";
+            default -> value;
+        };
+        String compact = new String(Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(Samples.bytes("04-blanked"))),
+                StandardCharsets.UTF_8);
+        String marker = "\"template\":{";
+        assertThat(compact).contains(marker);
+        byte[] body = compact.replace(marker, marker + "\"extra\":" + v + ",").getBytes(StandardCharsets.UTF_8);
+        assertThat(whole(body)).as(value).isEqualTo(tokenizing(body));
+        assertThat(scanning(body, new Random(3))).as(value).isEqualTo(tokenizing(body));
     }
 
     @Test
@@ -161,6 +192,17 @@ class ReviewStreamDifferentialTest {
     private static Outcome tokenizing(byte[] body) {
         try {
             TokenizingReviewStream stream = new TokenizingReviewStream();
+            stream.feed(body, 0, body.length);
+            return Outcome.of(stream.finish());
+        } catch (BadReviewException e) {
+            return Outcome.of(e);
+        }
+    }
+
+    /** Fed in one chunk, as {@link ReviewDecoder#decode} does. */
+    private static Outcome whole(byte[] body) {
+        try {
+            ReviewStream stream = new ReviewStream();
             stream.feed(body, 0, body.length);
             return Outcome.of(stream.finish());
         } catch (BadReviewException e) {
