@@ -253,6 +253,8 @@ public final class AdmissionServer implements AutoCloseable {
 
     private ServerConnector tlsConnector(Server server, HttpConfiguration http, SslContextFactory.Server ssl) {
         HttpConfiguration https = new HttpConfiguration(http);
+        https.setUseInputDirectByteBuffers(false);
+        https.setUseOutputDirectByteBuffers(false);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         https.addCustomizer(secure);
