@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,10 +33,22 @@ public final class ReviewStream {
 
         final Map<String, Keep> fields;
         final String dropped;
+        /** The names of {@link #fields} and of {@link #dropped} in UTF-8, to match names without making strings. */
+        private final byte[][] names;
+        private final Keep[] values;
+        private final byte[] droppedName;
 
         private Keep(Map<String, Keep> fields, String dropped) {
             this.fields = fields;
             this.dropped = dropped;
+            List<Map.Entry<String, Keep>> entries = fields == null ? List.of() : List.copyOf(fields.entrySet());
+            this.names = fields == null ? null : new byte[entries.size()][];
+            this.values = fields == null ? null : new Keep[entries.size()];
+            for (int k = 0; k < entries.size(); k++) {
+                names[k] = entries.get(k).getKey().getBytes(StandardCharsets.UTF_8);
+                values[k] = entries.get(k).getValue();
+            }
+            this.droppedName = dropped == null ? null : dropped.getBytes(StandardCharsets.UTF_8);
         }
 
         /** An object of which only these fields are kept; an array in its place is kept empty. */
@@ -58,6 +71,19 @@ public final class ReviewStream {
                 return fields.get(field);
             }
             return field.equals(dropped) ? null : ALL;
+        }
+
+        /** As {@link #field(String)}, for a name without escapes given as its UTF-8 bytes. */
+        Keep field(byte[] name, int length) {
+            if (names != null) {
+                for (int k = 0; k < names.length; k++) {
+                    if (Arrays.equals(names[k], 0, names[k].length, name, 0, length)) {
+                        return values[k];
+                    }
+                }
+                return null;
+            }
+            return droppedName != null && Arrays.equals(droppedName, 0, droppedName.length, name, 0, length) ? null : ALL;
         }
 
         /** What is kept of an element of an array at this place, or {@code null} to drop it. */
@@ -153,12 +179,12 @@ public final class ReviewStream {
     }
 
     private static final int MAX_DEPTH = Json.MAX_NESTING_DEPTH;
-    // The open containers, outermost first.
-    private final boolean[] isArray = new boolean[MAX_DEPTH];
-    private final boolean[] copying = new boolean[MAX_DEPTH];
-    private final boolean[] copiedAny = new boolean[MAX_DEPTH];
+    // The open containers, outermost first; grown as needed up to MAX_DEPTH (reviews nest about 12 deep).
+    private boolean[] isArray = new boolean[16];
+    private boolean[] copying = new boolean[16];
+    private boolean[] copiedAny = new boolean[16];
     /** Of an object: what is kept of its fields; of an array: what is kept of its elements. */
-    private final Keep[] keeps = new Keep[MAX_DEPTH];
+    private Keep[] keeps = new Keep[16];
     private int depth;
 
     private int state = START;
@@ -176,7 +202,7 @@ public final class ReviewStream {
     /** A scalar being copied. */
     private boolean scalarCopied;
 
-    private byte[] kept = new byte[1024];
+    private byte[] kept = new byte[2048];  // what a review keeps: about 1.4 KB
     private int keptLength;
     private byte[] name = new byte[64];
     private int nameLength;
@@ -384,6 +410,13 @@ public final class ReviewStream {
                             + (MAX_DEPTH + 1) + ") exceeds the maximum allowed (" + MAX_DEPTH + ")");
                 }
                 boolean array = c == '[';
+                if (depth == isArray.length) {
+                    int size = Math.min(MAX_DEPTH, depth * 2);
+                    isArray = Arrays.copyOf(isArray, size);
+                    copying = Arrays.copyOf(copying, size);
+                    copiedAny = Arrays.copyOf(copiedAny, size);
+                    keeps = Arrays.copyOf(keeps, size);
+                }
                 isArray[depth] = array;
                 copying[depth] = copy;
                 copiedAny[depth] = false;
@@ -524,7 +557,7 @@ public final class ReviewStream {
                 nextKeep = Keep.ALL;
             }
             case TO_NAME -> {
-                Keep keep = keeps[depth - 1].field(decodeName());
+                Keep keep = keepOfName(keeps[depth - 1]);
                 nextCopied = keep != null;
                 nextKeep = keep;
                 if (keep != null) {
@@ -626,6 +659,16 @@ public final class ReviewStream {
 
     private void valueDone() {
         state = depth == 0 ? END : AFTER_VALUE;
+    }
+
+    /** What {@code parent} keeps of the field named by the name just read. */
+    private Keep keepOfName(Keep parent) {
+        for (int k = 0; k < nameLength; k++) {
+            if (name[k] == '\\') {
+                return parent.field(decodeName());
+            }
+        }
+        return parent.field(name, nameLength);  // a name without escapes: its bytes are its UTF-8
     }
 
     private String decodeName() {
