@@ -54,17 +54,15 @@ class ClusterOutageIT {
     @Test
     void admissionAnswersAtOnceAndTheSweeperStartsWhenTheApiServerComesUpAndRidesOutItsRestart() throws Exception {
         Path kubeconfig = api.writeKubeconfig(workDir);
-        // The serving certificate exists already (as a Secret volume in a pod): what is timed is the start of
-        // admission with an unreachable API server, not the generation of a key pair.
+        // The serving certificate exists already, as a Secret volume in a pod.
         dev.deadlineguard.testing.TestCertificates.in(workDir.resolve("tls"));
-        long started = System.nanoTime();
         server = ServedJar.start(workDir, List.of(), List.of("--cert-dir", "tls", "--shutdown-delay", "1s",
                 "--leader-identity", "replica-a"), Map.of("KUBECONFIG", kubeconfig.toString()));
         int port = server.port();
-        String health = curl(port, "/healthz");
-        double seconds = (System.nanoTime() - started) / 1e9;
-        assertThat(health).isEqualTo("200 ok\n");
-        assertThat(seconds).as("seconds from start to a /healthz answer with an unreachable API server").isLessThan(3.0);
+        // Admission does not wait for the API server: it answers while the sweeper has not connected.
+        // (Ordered by state, not timed: a wall-clock bound failed on a loaded machine.)
+        assertThat(curl(port, "/healthz")).isEqualTo("200 ok\n");
+        assertThat(curl(port, "/readyz?verbose")).doesNotContain("[+]sweeper-connected");
         Eventually.until("admission ready without the sweeper, once warmed up", TIMEOUT,
                 () -> curl(port, "/readyz").equals("200 ok\n"));
         assertThat(curl(port, "/readyz?verbose")).contains("[+]warm-up ok: done\n");
