@@ -47,10 +47,10 @@ class SlowClientsTest {
         HttpClient client = HttpClient.newBuilder()
                 .sslContext(running.certs().clientContext())
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofSeconds(10))
                 .build();
         HttpRequest review = HttpRequest.newBuilder(URI.create("https://localhost:" + running.server().port() + "/mutate"))
-                .timeout(Duration.ofSeconds(2))
+                .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.bytes("04-blanked")))
                 .build();
