@@ -194,26 +194,6 @@ class CompactStoresTest {
     }
 
     @Test
-    void packingReadsBackOnlyWhatFormatsBackExactly() {
-        assertThat(CachedReplicaSet.canonicalUuid(UID)).hasToString(UID);
-        assertThat(CachedReplicaSet.canonicalUuid(UID.toUpperCase())).isNull();
-        assertThat(CachedReplicaSet.canonicalUuid("1-2-3-4-5")).isNull();
-        assertThat(CachedReplicaSet.canonicalDecimal("0", 18)).isTrue();
-        assertThat(CachedReplicaSet.canonicalDecimal("123456789012345678", 18)).isTrue();
-        assertThat(CachedReplicaSet.canonicalDecimal("1234567890123456789", 18)).isFalse();
-        assertThat(CachedReplicaSet.canonicalDecimal("012", 18)).isFalse();
-        assertThat(CachedReplicaSet.canonicalDecimal("", 18)).isFalse();
-        assertThat(CachedReplicaSet.canonicalDecimal("+1", 18)).isFalse();
-        assertThat(CachedReplicaSet.canonicalDecimal("١", 18)).as("digits of another script").isFalse();
-        assertThat(CachedReplicaSet.packableDeadline("2024-08-01T15:13:36Z")).isTrue();
-        assertThat(CachedReplicaSet.packableDeadline("2024-08-01T15:13:36.000Z")).isFalse();
-        assertThat(CachedReplicaSet.packableDeadline("2024-08-01T15:13:36+00:00")).isFalse();
-        assertThat(CachedReplicaSet.packableDeadline("2024-8-01T15:13:36Z")).isFalse();
-        assertThat(CachedReplicaSet.packableDeadline("2024-02-30T15:13:36Z")).isFalse();
-        assertThat(CachedReplicaSet.packableDeadline("")).isFalse();
-    }
-
-    @Test
     void aRolloutIsKeptAsWhatTheRulesRead() {
         GenericKubernetesResource rollout = ArgoObjects.rollout(Map.of("stableRS", "new", "currentPodHash", "new",
                 "conditions", List.of(Map.of("type", "Progressing"))), ArgoObjects.blueGreen(45));
