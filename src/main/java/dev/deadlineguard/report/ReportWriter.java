@@ -51,7 +51,10 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     private final List<String> guardedKeys;
     private final int cap;
     private final Counter writes;
-    /** Per namespace, per ReplicaSet name: its results, packed (about 0.2 KiB each; see {@link KeptResults}). */
+    /**
+     * Per namespace, per ReplicaSet ({@code namespace/name}, the sweeper cache's string, so sorted by name within the
+     * namespace): its results, packed (about 0.13 KiB each with the map's entry; see {@link KeptResults}).
+     */
     private final Map<String, Map<String, KeptResults>> state = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final Map<ReportFormat, Boolean> installed = new java.util.EnumMap<>(ReportFormat.class);
@@ -95,7 +98,13 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+    public void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+        decided(rs.key(), rs, decision, now);
+    }
+
+    /** @param key {@code namespace/name}, the cache's string: kept as the key of the ReplicaSet's results */
+    @Override
+    public synchronized void decided(String key, ArgoReplicaSet rs, SweepDecision decision, Instant now) {
         if (decision instanceof SweepDecision.Skip skip && skip.reason() == dev.deadlineguard.sweep.SkipReason.NOT_ARGO_MANAGED) {
             return;
         }
@@ -103,7 +112,7 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
         SweepDecision reported = KeptResults.reported(decision);
         List<Finding> fresh = DeadlineRules.evaluate(subject, reported, now, grace, false);
         Map<String, KeptResults> namespace = state.computeIfAbsent(rs.namespace(), ns -> new TreeMap<>());
-        KeptResults previous = namespace.get(rs.name());
+        KeptResults previous = namespace.get(key);
         if (previous != null && previous.sameAs(subject, reported, grace, fresh.get(0).result(), fresh.get(1).result())) {
             return;  // the same content (the resync's common case): nothing to make again
         }
@@ -121,7 +130,7 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
             }
         }
         if (changed) {
-            namespace.put(rs.name(), KeptResults.of(subject, reported, grace, merged));
+            namespace.put(key, KeptResults.of(subject, reported, grace, merged));
             dirty.add(rs.namespace());
         }
     }
@@ -129,7 +138,7 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     @Override
     public synchronized void removed(String namespace, String name) {
         Map<String, KeptResults> ns = state.get(namespace);
-        if (ns != null && ns.remove(name) != null) {
+        if (ns != null && ns.remove(namespace + "/" + name) != null) {
             dirty.add(namespace);
         }
     }
@@ -177,7 +186,8 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
             return null;
         }
         List<Ranked> all = new ArrayList<>(kept.size() * 2);
-        kept.forEach((name, results) -> {
+        kept.forEach((key, results) -> {
+            String name = key.substring(namespace.length() + 1);
             for (ReportRule rule : ReportRule.values()) {
                 all.add(new Ranked(name, rule, results.result(rule), results));
             }

@@ -19,8 +19,8 @@ import java.util.UUID;
  * What the report writer keeps per guarded ReplicaSet: N ReplicaSets in the shape of {@code bench/sweeper-pod.sh}
  * (10 per Rollout in 10 namespaces; the nine old revisions wait for a deadline an hour ahead, the newest has none),
  * decided once each as the sweeper decides them, then decided again (a resync), and the live-object histogram
- * before and after, class by class. The Rollouts' controller references are made before the first histogram, as the
- * sweeper's cache holds them. No API server: the writer only keeps state here, it writes nothing.
+ * before and after, class by class. The Rollouts' controller references and the {@code namespace/name} keys are made
+ * before the first histogram, as the sweeper's cache holds them. No API server: the writer only keeps state here, it writes nothing.
  *
  * <p>Usage: {@code ReportWriterMemory [REPLICASETS (default 100000)]}
  */
@@ -37,6 +37,12 @@ public final class ReportWriterMemory {
         for (int r = 0; r < total / perRollout; r++) {
             controllers.add(new ControllerRef(ControllerRef.ROLLOUT_API_VERSION, ControllerRef.ROLLOUT_KIND, "app-" + r,
                     UUID.randomUUID().toString()));
+        }
+        String[] keys = new String[total];  // the cache's key strings, which it holds anyway
+        for (int r = 0; r < controllers.size(); r++) {
+            for (int rev = 1; rev <= perRollout; rev++) {
+                keys[r * perRollout + rev - 1] = "team-" + (r % 10) + "/app-" + r + "-" + SweeperBenchmark.hash(r, rev);
+            }
         }
         ReportWriter writer = new ReportWriter(null, List.of(), grace, List.of(ArgoReplicaSet.DEADLINE_KEY,
                 ArgoReplicaSet.DOCUMENTED_KEY), 1000, new PrometheusRegistry());
@@ -58,7 +64,7 @@ public final class ReportWriterMemory {
                             controllers.get(r), false);
                     SweepDecision decision = newest ? new SweepDecision.Skip(SkipReason.NO_DEADLINE)
                             : new SweepDecision.Wait(deadline.plus(grace));
-                    writer.decided(rs, decision, pass == 0 ? now : now.plusSeconds(60));
+                    writer.decided(keys[r * perRollout + rev - 1], rs, decision, pass == 0 ? now : now.plusSeconds(60));
                 }
             }
             if (pass == 0) {
