@@ -94,7 +94,7 @@ final class CachedReplicaSet {
         ControllerRef controller(String namespace, ControllerRef ref);
     }
 
-    static CachedReplicaSet of(String key, ReplicaSet rs, Sharing sharing) {
+    static CachedReplicaSet of(String key, SlimReplicaSet rs, Sharing sharing) {
         ObjectMeta meta = rs.getMetadata();
         String name = meta.getName();
         byte flags = 0;
@@ -267,12 +267,12 @@ final class CachedReplicaSet {
      * it is a ReplicaSet whose metadata is made only when asked for: 100,000 ReplicaSets with their ObjectMeta (four
      * maps and three lists each) would be 65 MB.
      */
-    ReplicaSet identity() {
+    SlimReplicaSet identity() {
         return new Identity(this);
     }
 
     /** A ReplicaSet that makes its metadata (namespace, name, resourceVersion) from the entry on each call. */
-    static final class Identity extends ReplicaSet {
+    static final class Identity extends SlimReplicaSet {
         private final transient CachedReplicaSet entry;
 
         Identity(CachedReplicaSet entry) {
