@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# The sweeper inside the pod's memory limit (issue 12: 100,000 guarded ReplicaSets inside 256 MiB):
+# The sweeper inside the pod's memory limit (issue 12: 100,000 guarded ReplicaSets inside it):
 #
 #   bench/sweeper-pod.sh [--rebuild] [--keep] [REPLICASETS (default 100000)]
 #
 # Starts a mock API server in its own process (dev.deadlineguard.bench.SweeperApiServer: the fabric8 mock holding
 # REPLICASETS guarded ReplicaSets, 10 per Rollout, each with a realistic pod template, answering lists in pages as
-# the real API server does), then `java <manifest JVM flags> -XX:MaxRAM=256m -jar target/deadline-guard.jar serve`
+# the real API server does), then `java <manifest JVM flags> -XX:MaxRAM=<limit> -jar target/deadline-guard.jar serve`
 # with a kubeconfig pointing at it, sweeper and reports on (as in a pod). Measures, with the machine's load:
 #   1. time until the sweeper's informers are synced and hold every ReplicaSet (the metrics say so);
-#   2. peak RSS (VmHWM) and RSS (VmRSS) 30 s after sync (the mock resends every object when a watch starts,
-#      which the jar processes as no-change updates), and the live heap then (jcmd GC.class_histogram total);
+#   2. peak RSS (VmHWM) and RSS (VmRSS) 30 s after sync, with one ReplicaSet changed (a label) right after sync so
+#      that a watch event reaches the informer, and the live heap then (jcmd GC.class_histogram total);
 #   3. VmHWM after admission load: wrk -t1 -c16 for 15 s, POST /mutate of the compact sample 04 review.
 # SERVE_ARGS adds flags to serve (--reports none; --no-sweeper for the admission-only baseline, which skips the
-# sync); EXTRA_JVM adds JVM flags; JAR names another build of the jar to measure; NMT=1 adds Native Memory Tracking and prints where the memory is. Exits 1 if the server died or VmHWM passed 256 MiB (the pod's limit), 2 on a setup error.
+# sync); EXTRA_JVM adds JVM flags; JAR names another build of the jar to measure; NMT=1 adds Native Memory Tracking and prints where the memory is. Exits 1 if the server died or VmHWM passed the pod's memory limit (the Deployment's, or LIMIT_MIB), 2 on a setup error.
 # Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 
@@ -61,7 +61,9 @@ BODY=$RUN/review.json
 
 FLAGS=$(grep -A1 'name: JAVA_TOOL_OPTIONS' manifests/base/deployment.yaml | sed -n 's/^ *value: *//p' | tr -d '"' | head -1)
 [[ -n $FLAGS ]] || die "no JAVA_TOOL_OPTIONS in manifests/base/deployment.yaml"
-JVM_FLAGS="$FLAGS -XX:MaxRAM=256m${EXTRA_JVM:+ $EXTRA_JVM}"
+LIMIT=${LIMIT_MIB:-$(grep -A1 '^ *limits:' manifests/base/deployment.yaml | sed -n 's/^ *memory: *\([0-9]*\)Mi$/\1/p' | head -1)}
+[[ $LIMIT =~ ^[0-9]+$ ]] || die "no memory limit in Mi in manifests/base/deployment.yaml (set LIMIT_MIB)"
+JVM_FLAGS="$FLAGS -XX:MaxRAM=${LIMIT}m${EXTRA_JVM:+ $EXTRA_JVM}"
 [[ ${NMT:-0} == 1 ]] && JVM_FLAGS="$JVM_FLAGS -XX:NativeMemoryTracking=summary"
 status_mib() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 metric() { curl -s --max-time 5 --cacert "$CA" "https://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
@@ -114,6 +116,11 @@ done
 RSS_SYNC=-; HWM_SYNC=-; LIVE=-; HWM_LOAD=-; RPS=-; QUEUE=-; LEADER=-
 if [[ -z $DIED ]]; then
   echo "synced $N ReplicaSets $SYNCED ms after start (load $(load)); VmHWM $(status_mib "$SERVER_PID" VmHWM) MiB"
+  # One change after sync, so that a watch event for a ReplicaSet reaches the informer (as in any live cluster).
+  ONE=$(curl -s --max-time 30 "http://127.0.0.1:$API_PORT/apis/apps/v1/namespaces/team-0/replicasets?limit=1" \
+    | grep -o '"name":"app-[^"]*"' | head -1 | cut -d'"' -f4)
+  [[ -z $ONE ]] || curl -s --max-time 30 -o /dev/null -X PATCH -H 'Content-Type: application/merge-patch+json' \
+    -d '{"metadata":{"labels":{"bench":"touched"}}}' "http://127.0.0.1:$API_PORT/apis/apps/v1/namespaces/team-0/replicasets/$ONE"
   for ((i = 0; i < 30; i++)); do alive "$SERVER_PID" || { DIED="after sync"; break; }; sleep 1; done
 fi
 if [[ -z $DIED ]]; then
@@ -138,6 +145,12 @@ if [[ -z $DIED && ${NMT:-0} == 1 ]]; then
   awk '/^-/ && /committed=/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name);
     match($0, /committed=[0-9]+KB/); kb = substr($0, RSTART + 10, RLENGTH - 12); if (kb >= 1024) printf "  %s %.0f\n", name, kb / 1024 }
     /^Total:/ { match($0, /committed=[0-9]+KB/); printf "  total %.0f\n", substr($0, RSTART + 10, RLENGTH - 12) / 1024 }' "$RUN/nmt.txt"
+  awk '/^- *Compiler/ { c = 1 } c && /arena=/ { match($0, /peak=[0-9]+KB/); printf "  compiler arenas at their peak %.0f\n", substr($0, RSTART + 5, RLENGTH - 7) / 1024; c = 0 }
+    /^- *Arena Chunk/ { a = 1 } a && /peak=/ { match($0, /peak=[0-9]+KB/); printf "  arena chunks at their peak %.0f\n", substr($0, RSTART + 5, RLENGTH - 7) / 1024; a = 0 }' "$RUN/nmt.txt"
+  CLASSES=$(jcmd "$SERVER_PID" PerfCounter.print 2>/dev/null | awk -F= '$1 == "java.cls.loadedClasses" { l = $2 } $1 == "java.cls.unloadedClasses" { u = $2 } END { print l - u }')
+  MODEL=$(jcmd "$SERVER_PID" VM.class_hierarchy 2>/dev/null | grep -c 'io\.fabric8\.kubernetes\.api\.model\.[A-Za-z]*/' || true)
+  POD=$(jcmd "$SERVER_PID" VM.class_hierarchy 2>/dev/null | grep -c 'io\.fabric8\.kubernetes\.api\.model\.Container/' || true)
+  echo "  classes loaded $CLASSES, of them fabric8's core/v1 model $MODEL; the pod template's model (Container) loaded: $((POD > 0))"
 fi
 if [[ -z $DIED ]]; then
   LIVE=$(jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { printf "%.1f", $3 / 1048576 }')
@@ -154,8 +167,8 @@ echo "| live heap then (GC.class_histogram total, after the load) | $LIVE MiB |"
 echo "| deadline queue / leader | $QUEUE / $LEADER |"
 echo "| VmHWM after wrk -t1 -c16 15 s of /mutate (${RPS:-?} req/s) | $HWM_LOAD MiB |"
 if [[ -n $DIED ]]; then echo "| server | died $DIED (exit status: see server.log) |"; else echo "| server | alive |"; fi
-echo "JVM: $JVM_FLAGS; serve ${SERVE_ARGS:-}"
+echo "JVM: $JVM_FLAGS; serve ${SERVE_ARGS:-}; limit $LIMIT MiB"
 FAIL=0
 [[ -z $DIED ]] || FAIL=1
-for v in "$HWM_SYNC" "$HWM_LOAD"; do [[ $v == - ]] || ((v <= 256)) || FAIL=1; done
+for v in "$HWM_SYNC" "$HWM_LOAD"; do [[ $v == - ]] || ((v <= LIMIT)) || FAIL=1; done
 exit "$FAIL"

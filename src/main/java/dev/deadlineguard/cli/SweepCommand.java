@@ -56,8 +56,13 @@ public final class SweepCommand implements Callable<Integer> {
         private final SortedMap<String, SweepDecision> decisions = new TreeMap<>();
 
         @Override
-        public synchronized void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
-            decisions.put(rs.key(), decision);
+        public void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+            decided(rs.key(), rs, decision, now);
+        }
+
+        @Override
+        public synchronized void decided(String key, ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+            decisions.put(key, decision);  // the cache's key string, not a copy
         }
 
         @Override

@@ -32,37 +32,63 @@ public final class DeadlineRules {
      */
     public static List<Finding> evaluate(ArgoReplicaSet rs, SweepDecision decision, Instant now, Duration grace,
                                          List<String> guardedKeys, boolean dryRun) {
-        String key = ArgoReplicaSet.DEADLINE_KEY;
-        DeadlineValue value = rs.deadline();
-        String checkedKey = key;
-        DeadlineValue checked = value;
-        for (String candidate : guardedKeys) {
-            if (!checked.isAbsent() && !checked.isValid()) {
-                break;
+        return evaluate(Subject.of(rs, guardedKeys), decision, now, grace, dryRun);
+    }
+
+    /**
+     * What the rules read of one ReplicaSet, given the guarded keys; the report writer keeps it packed and makes the
+     * results again from it when it writes a report.
+     *
+     * @param value      the deadline the controller honours ({@link ArgoReplicaSet#DEADLINE_KEY})
+     * @param checkedKey the key {@code deadline-well-formed} judges: the deadline key, or the first guarded key whose
+     *                   value is blank or not RFC 3339 while the deadline's is absent or valid
+     * @param checked    the value under {@code checkedKey}
+     * @param rollout    the name of the controlling Rollout, or {@code null}
+     * @param revision   {@code rollout.argoproj.io/revision}, or -1
+     */
+    public record Subject(String namespace, String name, String uid, DeadlineValue value, String checkedKey,
+                          DeadlineValue checked, int replicas, String rollout, long revision) {
+
+        public static Subject of(ArgoReplicaSet rs, List<String> guardedKeys) {
+            DeadlineValue value = rs.deadline();
+            String checkedKey = ArgoReplicaSet.DEADLINE_KEY;
+            DeadlineValue checked = value;
+            for (String candidate : guardedKeys) {
+                if (!checked.isAbsent() && !checked.isValid()) {
+                    break;
+                }
+                DeadlineValue v = rs.value(candidate);
+                if (!v.isAbsent() && !v.isValid()) {
+                    checkedKey = candidate;
+                    checked = v;
+                }
             }
-            DeadlineValue v = rs.value(candidate);
-            if (!v.isAbsent() && !v.isValid()) {
-                checkedKey = candidate;
-                checked = v;
-            }
+            return new Subject(rs.namespace(), rs.name(), rs.uid(), value, checkedKey, checked, rs.replicas(),
+                    rs.rolloutName(), rs.revision());
         }
+    }
+
+    /** Both rules' results for what they read of one ReplicaSet; see {@link #evaluate(ArgoReplicaSet, SweepDecision, Instant, Duration, List, boolean)}. */
+    public static List<Finding> evaluate(Subject rs, SweepDecision decision, Instant now, Duration grace, boolean dryRun) {
+        String key = ArgoReplicaSet.DEADLINE_KEY;
+        DeadlineValue value = rs.value();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("key", key);
         props.put("value", value.isAbsent() ? "" : value.raw());
         props.put("deadline", value.isValid() ? value.deadline().toString() : "");
         props.put("replicas", Integer.toString(rs.replicas()));
-        props.put("rollout", rs.rolloutName() == null ? "" : rs.rolloutName());
+        props.put("rollout", rs.rollout() == null ? "" : rs.rollout());
         props.put("revision", rs.revision() < 0 ? "" : Long.toString(rs.revision()));
         props.put("decision", SweepPlan.label(decision));
         SweepDecision.Skip skip = decision instanceof SweepDecision.Skip s ? s : null;
         props.put("reason", skip == null ? "" : skip.reason().label());
         props.put("detail", skip == null || skip.detail() == null ? "" : skip.detail());
         String sweeper = "; sweeper: " + SweepPlan.describe(decision, grace, dryRun);
-        return List.of(wellFormed(rs, checkedKey, checked, props, now, sweeper),
+        return List.of(wellFormed(rs, rs.checkedKey(), rs.checked(), props, now, sweeper),
                 honoured(rs, key, value, decision, props, now, grace, sweeper));
     }
 
-    private static Finding wellFormed(ArgoReplicaSet rs, String key, DeadlineValue value, Map<String, String> props,
+    private static Finding wellFormed(Subject rs, String key, DeadlineValue value, Map<String, String> props,
                                       Instant now, String sweeper) {
         return switch (value.state()) {
             case ABSENT -> finding(rs, ReportRule.WELL_FORMED, ResultValue.PASS, key + " is not set" + sweeper, props, now);
@@ -77,7 +103,7 @@ public final class DeadlineRules {
         };
     }
 
-    private static Finding honoured(ArgoReplicaSet rs, String key, DeadlineValue value, SweepDecision decision,
+    private static Finding honoured(Subject rs, String key, DeadlineValue value, SweepDecision decision,
                                     Map<String, String> props, Instant now, Duration grace, String sweeper) {
         if (value.isAbsent()) {
             return finding(rs, ReportRule.HONOURED, ResultValue.SKIP, "not marked for scale-down (no " + key + ")" + sweeper,
@@ -111,7 +137,7 @@ public final class DeadlineRules {
                 + " replicas" + sweeper, props, now);
     }
 
-    private static Finding finding(ArgoReplicaSet rs, ReportRule rule, ResultValue result, String message,
+    private static Finding finding(Subject rs, ReportRule rule, ResultValue result, String message,
                                    Map<String, String> props, Instant now) {
         return new Finding(rs.namespace(), rs.name(), rs.uid(), rule, result, message, Finding.props(props), now);
     }

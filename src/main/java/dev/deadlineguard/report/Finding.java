@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * @param timestamp when this result was reached (kept while the result stays the same)
  */
 public record Finding(String namespace, String name, String uid, ReportRule rule, ResultValue result, String message,
-                      SortedMap<String, String> properties, Instant timestamp) {
+                      SortedMap<String, String> properties, Instant timestamp)
+        implements RankedResult {
 
     public Finding {
         properties = new TreeMap<>(properties);
@@ -22,6 +23,11 @@ public record Finding(String namespace, String name, String uid, ReportRule rule
         return other != null && namespace.equals(other.namespace) && name.equals(other.name)
                 && java.util.Objects.equals(uid, other.uid) && rule == other.rule && result == other.result
                 && message.equals(other.message) && properties.equals(other.properties);
+    }
+
+    /** The same result, reached at {@code time}. */
+    public Finding at(Instant time) {
+        return new Finding(namespace, name, uid, rule, result, message, properties, time);
     }
 
     static SortedMap<String, String> props(Map<String, String> values) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,11 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     private final List<String> guardedKeys;
     private final int cap;
     private final Counter writes;
-    private final Map<String, Map<String, List<Finding>>> state = new TreeMap<>();
+    /**
+     * Per namespace, per ReplicaSet ({@code namespace/name}, the sweeper cache's string, so sorted by name within the
+     * namespace): its results, packed (about 0.13 KiB each with the map's entry; see {@link KeptResults}).
+     */
+    private final Map<String, Map<String, KeptResults>> state = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final Map<ReportFormat, Boolean> installed = new java.util.EnumMap<>(ReportFormat.class);
     private final Map<String, Trouble> troubles = new HashMap<>();
@@ -93,18 +98,30 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+    public void decided(ArgoReplicaSet rs, SweepDecision decision, Instant now) {
+        decided(rs.key(), rs, decision, now);
+    }
+
+    /** @param key {@code namespace/name}, the cache's string: kept as the key of the ReplicaSet's results */
+    @Override
+    public synchronized void decided(String key, ArgoReplicaSet rs, SweepDecision decision, Instant now) {
         if (decision instanceof SweepDecision.Skip skip && skip.reason() == dev.deadlineguard.sweep.SkipReason.NOT_ARGO_MANAGED) {
             return;
         }
-        List<Finding> fresh = DeadlineRules.evaluate(rs, decision, now, grace, guardedKeys, false);
-        Map<String, List<Finding>> namespace = state.computeIfAbsent(rs.namespace(), ns -> new TreeMap<>());
-        List<Finding> previous = namespace.get(rs.name());
+        DeadlineRules.Subject subject = DeadlineRules.Subject.of(rs, guardedKeys);
+        SweepDecision reported = KeptResults.reported(decision);
+        List<Finding> fresh = DeadlineRules.evaluate(subject, reported, now, grace, false);
+        Map<String, KeptResults> namespace = state.computeIfAbsent(rs.namespace(), ns -> new TreeMap<>());
+        KeptResults previous = namespace.get(key);
+        if (previous != null && previous.sameAs(subject, reported, grace, fresh.get(0).result(), fresh.get(1).result())) {
+            return;  // the same content (the resync's common case): nothing to make again
+        }
+        List<Finding> before = previous == null ? null : previous.findings(rs.namespace(), rs.name(), grace);
         List<Finding> merged = new ArrayList<>(fresh.size());
-        boolean changed = previous == null || previous.size() != fresh.size();
+        boolean changed = before == null;
         for (int i = 0; i < fresh.size(); i++) {
             Finding f = fresh.get(i);
-            Finding old = previous == null || i >= previous.size() ? null : previous.get(i);
+            Finding old = before == null ? null : before.get(i);
             if (f.sameContent(old)) {
                 merged.add(old);  // keep the time the result was first reached
             } else {
@@ -113,15 +130,15 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
             }
         }
         if (changed) {
-            namespace.put(rs.name(), merged);
+            namespace.put(key, KeptResults.of(subject, reported, grace, merged));
             dirty.add(rs.namespace());
         }
     }
 
     @Override
     public synchronized void removed(String namespace, String name) {
-        Map<String, List<Finding>> ns = state.get(namespace);
-        if (ns != null && ns.remove(name) != null) {
+        Map<String, KeptResults> ns = state.get(namespace);
+        if (ns != null && ns.remove(namespace + "/" + name) != null) {
             dirty.add(namespace);
         }
     }
@@ -135,10 +152,8 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
             namespaces = new LinkedHashSet<>(dirty);
             dirty.clear();
             for (String ns : namespaces) {
-                List<Finding> all = new ArrayList<>();
-                state.getOrDefault(ns, Map.of()).values().forEach(all::addAll);
-                reports.put(ns, NamespaceReport.build(all, cap).get(ns));
-                if (all.isEmpty()) {
+                reports.put(ns, report(ns));
+                if (reports.get(ns) == null) {
                     state.remove(ns);
                 }
             }
@@ -158,6 +173,28 @@ public final class ReportWriter implements DecisionListener, AutoCloseable {
                 write(ns, reports.get(ns), format);
             }
         }
+    }
+
+    /** One result of a kept ReplicaSet, for ranking: its message and properties are made only if it is shown. */
+    private record Ranked(String name, ReportRule rule, ResultValue result, KeptResults kept) implements RankedResult {
+    }
+
+    /** The report of one namespace as it is now, or {@code null} when it has no guarded ReplicaSets. */
+    synchronized NamespaceReport report(String namespace) {
+        Map<String, KeptResults> kept = state.getOrDefault(namespace, Map.of());
+        if (kept.isEmpty()) {
+            return null;
+        }
+        List<Ranked> all = new ArrayList<>(kept.size() * 2);
+        kept.forEach((key, results) -> {
+            String name = key.substring(namespace.length() + 1);
+            for (ReportRule rule : ReportRule.values()) {
+                all.add(new Ranked(name, rule, results.result(rule), results));
+            }
+        });
+        Map<KeptResults, List<Finding>> made = new IdentityHashMap<>();
+        return NamespaceReport.of(namespace, all, cap, r -> made.computeIfAbsent(r.kept(),
+                k -> k.findings(namespace, r.name(), grace)).get(r.rule().ordinal()));
     }
 
     /** Asks discovery which report CRDs are served, at start and every {@link #CRD_RECHECK}; says each change once. */

@@ -1,6 +1,7 @@
 package dev.deadlineguard.sweep;
 
 import dev.deadlineguard.core.ArgoReplicaSet;
+import dev.deadlineguard.core.Canonical;
 import dev.deadlineguard.core.ControllerRef;
 import dev.deadlineguard.core.Rfc3339;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -93,7 +94,7 @@ final class CachedReplicaSet {
         ControllerRef controller(String namespace, ControllerRef ref);
     }
 
-    static CachedReplicaSet of(String key, ReplicaSet rs, Sharing sharing) {
+    static CachedReplicaSet of(String key, SlimReplicaSet rs, Sharing sharing) {
         ObjectMeta meta = rs.getMetadata();
         String name = meta.getName();
         byte flags = 0;
@@ -101,7 +102,7 @@ final class CachedReplicaSet {
         long uidHigh = 0;
         long uidLow = 0;
         String uidText = meta.getUid();
-        UUID uuid = canonicalUuid(uidText);
+        UUID uuid = Canonical.uuid(uidText);
         if (uuid != null) {
             uidHigh = uuid.getMostSignificantBits();
             uidLow = uuid.getLeastSignificantBits();
@@ -111,7 +112,7 @@ final class CachedReplicaSet {
 
         long version = 0;
         String versionText = meta.getResourceVersion();
-        if (canonicalDecimal(versionText, 18)) {
+        if (Canonical.decimal(versionText, 18)) {
             version = Long.parseLong(versionText);
             versionText = null;
             flags |= VERSION_PACKED;
@@ -140,9 +141,9 @@ final class CachedReplicaSet {
                     continue;
                 }
                 String value = e.getValue();
-                if (keptKey.equals(ArgoReplicaSet.REVISION_ANNOTATION) && canonicalDecimal(value, 9)) {
+                if (keptKey.equals(ArgoReplicaSet.REVISION_ANNOTATION) && Canonical.decimal(value, 9)) {
                     revision = Integer.parseInt(value);
-                } else if (keptKey.equals(ArgoReplicaSet.DEADLINE_KEY) && packableDeadline(value)) {
+                } else if (keptKey.equals(ArgoReplicaSet.DEADLINE_KEY) && Canonical.deadline(value)) {
                     deadlineSeconds = Rfc3339.parse(value).orElseThrow().getEpochSecond();
                     flags |= DEADLINE_PACKED;
                 } else {
@@ -266,12 +267,12 @@ final class CachedReplicaSet {
      * it is a ReplicaSet whose metadata is made only when asked for: 100,000 ReplicaSets with their ObjectMeta (four
      * maps and three lists each) would be 65 MB.
      */
-    ReplicaSet identity() {
+    SlimReplicaSet identity() {
         return new Identity(this);
     }
 
     /** A ReplicaSet that makes its metadata (namespace, name, resourceVersion) from the entry on each call. */
-    static final class Identity extends ReplicaSet {
+    static final class Identity extends SlimReplicaSet {
         private final transient CachedReplicaSet entry;
 
         Identity(CachedReplicaSet entry) {
@@ -308,40 +309,5 @@ final class CachedReplicaSet {
             }
         }
         return null;
-    }
-
-    /** The UUID whose {@code toString()} gives back exactly {@code text}, or {@code null}. */
-    static UUID canonicalUuid(String text) {
-        if (text == null || text.length() != 36) {
-            return null;
-        }
-        try {
-            UUID uuid = UUID.fromString(text);
-            return uuid.toString().equals(text) ? uuid : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** ASCII digits, at most {@code maxDigits}, without a leading zero (except {@code 0} itself). */
-    static boolean canonicalDecimal(String text, int maxDigits) {
-        if (text == null || text.isEmpty() || text.length() > maxDigits || (text.length() > 1 && text.charAt(0) == '0')) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A deadline that formats back to exactly itself: whole seconds in UTC with {@code Z}, as Argo writes it. */
-    static boolean packableDeadline(String value) {
-        if (value == null || value.length() != 20) {
-            return false;
-        }
-        return Rfc3339.parse(value).map(instant -> Rfc3339.format(instant).equals(value)).orElse(false);
     }
 }

@@ -15,7 +15,7 @@ public interface ClusterActions {
     /** One JSON Patch, applied only to the resourceVersion decided on: the deadline key set to {@code value}. */
     Result writeDeadline(ReplicaSet decidedOn, String key, String value);
 
-    /** The latest ReplicaSet from the API server (not the cache), or {@code null} when it is gone. */
+    /** The latest ReplicaSet from the API server (not the cache): its metadata and {@code spec.replicas}, or {@code null} when it is gone. */
     ReplicaSet reread(String namespace, String name);
 
     /** A Kubernetes Event on the ReplicaSet. Failing to record one never fails the action. */

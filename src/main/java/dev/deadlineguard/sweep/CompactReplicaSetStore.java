@@ -2,7 +2,6 @@ package dev.deadlineguard.sweep;
 
 import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.core.ControllerRef;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 
@@ -26,7 +25,7 @@ import java.util.stream.Stream;
  * {@link #entry}. Writes come from the informer's thread; reads from any thread see a consistent entry (entries are
  * immutable, index arrays are replaced, not changed).
  */
-final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
+final class CompactReplicaSetStore implements ItemStore<SlimReplicaSet> {
 
     /** The ReplicaSets whose controller is one Rollout (by name): keys, and the controller references they share. */
     private static final class RolloutGroup {
@@ -95,12 +94,12 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
     }
 
     @Override
-    public String getKey(ReplicaSet obj) {
+    public String getKey(SlimReplicaSet obj) {
         return Cache.metaNamespaceKeyFunc(obj);
     }
 
     @Override
-    public synchronized ReplicaSet put(String key, ReplicaSet obj) {
+    public synchronized SlimReplicaSet put(String key, SlimReplicaSet obj) {
         CachedReplicaSet old = items.get(key);
         String kept = old == null ? key : old.key;
         CachedReplicaSet entry = CachedReplicaSet.of(kept, obj, sharing);
@@ -125,7 +124,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
     }
 
     @Override
-    public synchronized ReplicaSet remove(String key) {
+    public synchronized SlimReplicaSet remove(String key) {
         CachedReplicaSet old = items.remove(key);
         if (old == null) {
             return null;
@@ -141,7 +140,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
     }
 
     @Override
-    public Stream<ReplicaSet> values() {
+    public Stream<SlimReplicaSet> values() {
         return items.values().stream().map(CachedReplicaSet::identity);
     }
 
@@ -151,7 +150,7 @@ final class CompactReplicaSetStore implements ItemStore<ReplicaSet> {
     }
 
     @Override
-    public ReplicaSet get(String key) {
+    public SlimReplicaSet get(String key) {
         CachedReplicaSet entry = items.get(key);
         return entry == null ? null : entry.identity();
     }

@@ -68,8 +68,9 @@ public final class KubernetesActions implements ClusterActions {
         String name = decidedOn.getMetadata().getName();
         try {
             // resource(...) rather than withName(...): fabric8 would GET the object first to patch by name
-            client.apps().replicaSets().inNamespace(namespace).resource(decidedOn)
-                    .patch(PatchContext.of(PatchType.JSON), patch.toString());
+            // the slim type, so that the answer (the whole patched object) binds only metadata and spec.replicas
+            client.resources(SlimReplicaSet.class, SlimReplicaSet.List.class).inNamespace(namespace)
+                    .resource(SlimReplicaSet.of(decidedOn)).patch(PatchContext.of(PatchType.JSON), patch.toString());
             return Result.DONE;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
@@ -83,7 +84,9 @@ public final class KubernetesActions implements ClusterActions {
 
     @Override
     public ReplicaSet reread(String namespace, String name) {
-        return client.apps().replicaSets().inNamespace(namespace).withName(name).get();
+        SlimReplicaSet latest = client.resources(SlimReplicaSet.class, SlimReplicaSet.List.class).inNamespace(namespace)
+                .withName(name).get();
+        return latest == null ? null : latest.toReplicaSet();
     }
 
     @Override

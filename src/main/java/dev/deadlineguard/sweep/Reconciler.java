@@ -80,7 +80,7 @@ final class Reconciler {
         ArgoReplicaSet rs = ArgoReplicaSet.of(object);
         RolloutState rollout = rs.rolloutName() == null ? null : rollout(rs.namespace(), rs.rolloutName());
         SweepDecision decision = SweepPolicy.decide(rs, rollout, siblings(rs), now, config);
-        listener.decided(rs, decision, now);
+        listener.decided(key, rs, decision, now);
         if (decision instanceof SweepDecision.Wait wait) {
             queue.schedule(key, wait.at());
         } else if (decision instanceof SweepDecision.Skip skip) {

@@ -51,7 +51,7 @@ public final class ReplicaSetCache implements AutoCloseable {
     private final List<String> namespaces;
     private final List<String> guardedKeys;
     private final Duration defaultScaleDownDelay;
-    private final List<SharedIndexInformer<ReplicaSet>> replicaSets = new ArrayList<>();
+    private final List<SharedIndexInformer<SlimReplicaSet>> replicaSets = new ArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> rollouts = new ArrayList<>();
     /** The informers' stores (one per watched namespace, or one for all). */
     private final List<CompactReplicaSetStore> stores = new ArrayList<>();
@@ -84,13 +84,16 @@ public final class ReplicaSetCache implements AutoCloseable {
         if (!replicaSets.isEmpty()) {
             return;
         }
+        SlimReplicaSet.bindAsSlim(client.getKubernetesSerialization());  // watch events too (see there)
         List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         for (String ns : scopes) {
             String where = ns == null ? "" : " in " + ns;
             // No resync and no event handlers in fabric8: the stores say what changed (see the class comment).
-            SharedIndexInformer<ReplicaSet> rs = (ns == null
-                    ? client.apps().replicaSets().inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
-                    : client.apps().replicaSets().inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
+            // The slim type: only metadata and spec.replicas are bound (see SlimReplicaSet).
+            var typed = client.resources(SlimReplicaSet.class, SlimReplicaSet.List.class);
+            SharedIndexInformer<SlimReplicaSet> rs = (ns == null
+                    ? typed.inAnyNamespace().withLabel(ArgoReplicaSet.HASH_LABEL)
+                    : typed.inNamespace(ns).withLabel(ArgoReplicaSet.HASH_LABEL))
                     .withLimit(LIST_PAGE).runnableInformer(0);
             CompactReplicaSetStore store = new CompactReplicaSetStore(guardedKeys, listener);
             rs.itemStore(store);
