@@ -26,18 +26,8 @@ class CompactStoresTest {
     static final List<String> GUARDED = List.of("scale-down-deadline", "argo-rollouts.argoproj.io/scale-down-deadline");
 
     /** What the stores told the sweeper, in order. */
-    final List<String> told = new java.util.ArrayList<>();
-    final ReplicaSetCache.Listener heard = new ReplicaSetCache.Listener() {
-        @Override
-        public void changed(String key) {
-            told.add("changed " + key);
-        }
-
-        @Override
-        public void removed(String namespace, String name) {
-            told.add("removed " + namespace + "/" + name);
-        }
-    };
+    final RecordingListener heard = new RecordingListener();
+    final List<String> told = heard.told;
 
     /** A ReplicaSet as the API server sends it: more labels, annotations and owners than the sweeper reads. */
     static ReplicaSet full(String hash, String uid, String resourceVersion, Map<String, String> extraAnnotations) {

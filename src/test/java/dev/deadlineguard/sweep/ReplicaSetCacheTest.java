@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.deadlineguard.sweep.ArgoObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,18 +19,8 @@ class ReplicaSetCacheTest {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     KubernetesClient client;
-    final List<String> told = new CopyOnWriteArrayList<>();
-    final ReplicaSetCache.Listener listener = new ReplicaSetCache.Listener() {
-        @Override
-        public void changed(String key) {
-            told.add("changed " + key);
-        }
-
-        @Override
-        public void removed(String namespace, String name) {
-            told.add("removed " + namespace + "/" + name);
-        }
-    };
+    final RecordingListener listener = new RecordingListener();
+    final List<String> told = listener.told;
 
     @Test
     void addsChangesOfTheReplicaSetOrItsRolloutAndRemovalsAreTold() {
