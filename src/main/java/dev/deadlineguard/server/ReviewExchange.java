@@ -261,6 +261,7 @@ final class ReviewExchange implements Invocable.Task, ReviewBudget.Waiter {
         if (buffer.hasArray()) {
             stream.feed(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
         } else {
+            // A chunk without an array: the connector asks for heap buffers, so only if Jetty hands one over anyway.
             if (scratch == null) {
                 scratch = new byte[SCRATCH];
             }
