@@ -13,6 +13,10 @@
 #   3. VmHWM after admission load: wrk -t1 -c16 for 15 s, POST /mutate of the compact sample 04 review.
 # SERVE_ARGS adds flags to serve (--reports none; --no-sweeper for the admission-only baseline, which skips the
 # sync); EXTRA_JVM adds JVM flags; JAR names another build of the jar to measure; NMT=1 adds Native Memory Tracking and prints where the memory is. Exits 1 if the server died or VmHWM passed the pod's memory limit (the Deployment's, or LIMIT_MIB), 2 on a setup error.
+# Where the machine gives a writable memory cgroup (as root on cgroup v1, or v2 with the memory controller
+# delegated), the server runs inside one with the pod's limit and no swap, as in a pod: the kernel reclaims page
+# cache at the limit and OOM-kills the process above it, and the table adds the cgroup's peak charge and its OOM
+# kills (CGROUP=0 turns this off; elsewhere VmHWM is the only reading).
 # Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 
@@ -38,6 +42,7 @@ cleanup() {
   set +e
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
   wait 2>/dev/null
+  cgroup_remove
   if [[ -n $RUN && -d $RUN ]]; then
     if ((KEEP)) || ((rc != 0)); then echo "sweeper-pod.sh: logs kept in $RUN" >&2; else rm -rf "$RUN"; fi
   fi
@@ -65,6 +70,8 @@ LIMIT=${LIMIT_MIB:-$(grep -A1 '^ *limits:' manifests/base/deployment.yaml | sed 
 [[ $LIMIT =~ ^[0-9]+$ ]] || die "no memory limit in Mi in manifests/base/deployment.yaml (set LIMIT_MIB)"
 JVM_FLAGS="$FLAGS -XX:MaxRAM=${LIMIT}m${EXTRA_JVM:+ $EXTRA_JVM}"
 [[ ${NMT:-0} == 1 ]] && JVM_FLAGS="$JVM_FLAGS -XX:NativeMemoryTracking=summary"
+CG_NOTE="no writable memory cgroup here: VmHWM only"
+if [[ ${CGROUP:-1} == 1 ]] && cgroup_create "$LIMIT"; then CG_NOTE="inside a memory cgroup (v$CG_VERSION) limited to $LIMIT MiB, no swap"; fi
 status_mib() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 metric() { curl -s --max-time 5 --cacert "$CA" "https://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 API_PORT=$(free_port 28610); PORT=$(free_port 28710)
@@ -96,11 +103,14 @@ current-context: mock
 EOF
 
 printf '\n== java %s -jar target/deadline-guard.jar serve %s (load %s)\n' "$JVM_FLAGS" "${SERVE_ARGS:-}" "$(load)"
+echo "$CG_NOTE"
 # shellcheck disable=SC2086
-(cd "$RUN" && KUBECONFIG="$RUN/kubeconfig" exec java $JVM_FLAGS -jar "$JAR" serve --cert-dir certs --port "$PORT" ${SERVE_ARGS:-}) \
+(cd "$RUN" && cgroup_enter && KUBECONFIG="$RUN/kubeconfig" exec java $JVM_FLAGS -jar "$JAR" serve --cert-dir certs --port "$PORT" ${SERVE_ARGS:-}) \
   >"$RUN/server.log" 2>&1 &
 PIDS+=("$!"); SERVER_PID=$!
 T0=$(date +%s%N)
+sample_rss "$SERVER_PID" "$RUN/rss-peaks" &
+PIDS+=("$!")
 wait_ready "$SERVER_PID" "$CA" "$PORT" "$RUN/server.log"
 echo "admission ready in $READY_MS ms"
 SYNCED=; DIED=
@@ -166,6 +176,11 @@ echo "| VmHWM / VmRSS 30 s after sync | $HWM_SYNC / $RSS_SYNC MiB |"
 echo "| live heap then (GC.class_histogram total, after the load) | $LIVE MiB |"
 echo "| deadline queue / leader | $QUEUE / $LEADER |"
 echo "| VmHWM after wrk -t1 -c16 15 s of /mutate (${RPS:-?} req/s) | $HWM_LOAD MiB |"
+read -r PEAK_ANON PEAK_FILE 2>/dev/null <"$RUN/rss-peaks" || { PEAK_ANON=-; PEAK_FILE=-; }
+echo "| highest RssAnon / RssFile+RssShmem seen (every 0.2 s) | $PEAK_ANON / $PEAK_FILE MiB |"
+if [[ -n $CG_DIR ]]; then
+  echo "| memory cgroup of $LIMIT MiB: peak charge (anonymous and page cache) / times at the limit / OOM kills | $(cgroup_peak_mib) MiB / $(cgroup_limit_hits) / $(cgroup_oom_kills) |"
+fi
 if [[ -n $DIED ]]; then echo "| server | died $DIED (exit status: see server.log) |"; else echo "| server | alive |"; fi
 echo "JVM: $JVM_FLAGS; serve ${SERVE_ARGS:-}; limit $LIMIT MiB"
 FAIL=0
