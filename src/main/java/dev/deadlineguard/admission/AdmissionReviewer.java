@@ -1,6 +1,5 @@
 package dev.deadlineguard.admission;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.deadlineguard.policy.AdmissionInput;
 import dev.deadlineguard.policy.Decision;
 import dev.deadlineguard.policy.DeadlinePolicy;
@@ -54,7 +53,7 @@ public final class AdmissionReviewer {
         try {
             Decision decision = judge.decide(review.input(), config);
             return answer(endpoint, review, decision);
-        } catch (RuntimeException | JsonProcessingException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.error("internal error reviewing {} {} (uid {}); failing open", endpoint.path(),
                     review.input().displayName(), review.uid(), e);
             AdmissionResponses.Response response = AdmissionResponses.warned(
@@ -64,15 +63,14 @@ public final class AdmissionReviewer {
         }
     }
 
-    private ReviewResult answer(Endpoint endpoint, DecodedReview review, Decision decision)
-            throws JsonProcessingException {
+    private ReviewResult answer(Endpoint endpoint, DecodedReview review, Decision decision) {
         List<KeyFinding> violations = decision.violations();
         if (violations.isEmpty()) {
             return result(review, decision, AdmissionResponses.allowed(), ReviewResult.ALLOW);
         }
         String rs = review.input().displayName();
         if (endpoint == Endpoint.MUTATE) {
-            byte[] patch = Json.MAPPER.writeValueAsBytes(DeadlinePatch.build(review.rawObject(), violations));
+            byte[] patch = DeadlinePatch.build(review.objectShape(), violations);
             List<String> warnings = violations.stream().map(f -> Messages.repaired(rs, f)).toList();
             return result(review, decision,
                     AdmissionResponses.patched(patch, warnings, Messages.audit("", violations)), ReviewResult.PATCH);

@@ -1,21 +1,22 @@
 package dev.deadlineguard.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.deadlineguard.policy.KeyFinding;
 import dev.deadlineguard.policy.Remedy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the RFC 6902 JSON Patch that repairs the violations of one review. The patch is computed
- * against {@code request.object} exactly as the apiserver sent it and touches only guarded keys.
+ * against {@code request.object} exactly as the apiserver sent it (its {@link ObjectShape}) and touches
+ * only guarded keys.
  */
 public final class DeadlinePatch {
-
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private DeadlinePatch() {
     }
@@ -25,46 +26,56 @@ public final class DeadlinePatch {
         return "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1");
     }
 
-    public static ArrayNode build(JsonNode rawObject, List<KeyFinding> violations) {
-        ArrayNode ops = NODES.arrayNode();
-        JsonNode metadata = rawObject == null ? null : rawObject.get("metadata");
-        boolean hasMetadata = metadata != null && metadata.isObject();
-        JsonNode annotations = hasMetadata ? metadata.get("annotations") : null;
-        boolean hasAnnotations = annotations != null && annotations.isObject();
-
-        ObjectNode created = null;
-        for (KeyFinding finding : violations) {
-            if (finding.remedy() == Remedy.RESTORE) {
-                String value = finding.oldValue().raw();
-                if (hasAnnotations) {
-                    ops.add(op(annotations.has(finding.key()) ? "replace" : "add", annotationPointer(finding.key()))
-                            .put("value", value));
-                } else {
-                    if (created == null) {
-                        created = NODES.objectNode();
+    /** The patch as JSON bytes: an array of operations, in the order of the violations. */
+    public static byte[] build(ObjectShape object, List<KeyFinding> violations) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 96 * violations.size());
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            Map<String, String> created = new LinkedHashMap<>(4);  // annotations to add when the object has none
+            for (KeyFinding finding : violations) {
+                if (finding.remedy() == Remedy.RESTORE) {
+                    if (object.hasAnnotations()) {
+                        op(g, object.annotationKeys().contains(finding.key()) ? "replace" : "add",
+                                annotationPointer(finding.key()));
+                        g.writeStringField("value", finding.oldValue().raw());
+                        g.writeEndObject();
+                    } else {
+                        created.put(finding.key(), finding.oldValue().raw());
                     }
-                    created.put(finding.key(), value);
+                } else if (finding.remedy() == Remedy.REMOVE && object.hasAnnotations()
+                        && object.annotationKeys().contains(finding.key())) {
+                    op(g, "remove", annotationPointer(finding.key()));
+                    g.writeEndObject();
                 }
-            } else if (finding.remedy() == Remedy.REMOVE && hasAnnotations && annotations.has(finding.key())) {
-                ops.add(op("remove", annotationPointer(finding.key())));
             }
-        }
-        if (created != null) {
-            if (hasMetadata) {
-                ops.add(op("add", "/metadata/annotations").set("value", created));
-            } else {
-                ObjectNode newMetadata = NODES.objectNode();
-                newMetadata.set("annotations", created);
-                ops.add(op("add", "/metadata").set("value", newMetadata));
+            if (!created.isEmpty()) {
+                op(g, "add", object.hasMetadata() ? "/metadata/annotations" : "/metadata");
+                g.writeFieldName("value");
+                g.writeStartObject();
+                if (!object.hasMetadata()) {
+                    g.writeFieldName("annotations");
+                    g.writeStartObject();
+                }
+                for (Map.Entry<String, String> annotation : created.entrySet()) {
+                    g.writeStringField(annotation.getKey(), annotation.getValue());
+                }
+                if (!object.hasMetadata()) {
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeEndObject();
             }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
         }
-        return ops;
+        return out.toByteArray();
     }
 
-    private static ObjectNode op(String name, String path) {
-        ObjectNode op = NODES.objectNode();
-        op.put("op", name);
-        op.put("path", path);
-        return op;
+    /** Starts an operation object with its {@code op} and {@code path}; the caller ends it. */
+    private static void op(JsonGenerator g, String name, String path) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("op", name);
+        g.writeStringField("path", path);
     }
 }

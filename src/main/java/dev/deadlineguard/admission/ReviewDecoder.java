@@ -2,15 +2,12 @@ package dev.deadlineguard.admission;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deadlineguard.policy.AdmissionInput;
 import dev.deadlineguard.core.ArgoReplicaSet;
 import dev.deadlineguard.core.ControllerRef;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,7 +15,8 @@ import java.util.Set;
  * Turns an AdmissionReview ({@code admission.k8s.io/v1} or {@code v1beta1}) into a
  * {@link DecodedReview}. The bytes go through a {@link ReviewStream}, which keeps only the fields the
  * rules need (of {@code object} and {@code oldObject}, the metadata without {@code managedFields}
- * and {@code spec.replicas}); this class reads those kept tokens.
+ * and {@code spec.replicas}); this class reads those kept tokens one by one, into the fields the
+ * rules read, without building trees.
  * Every problem is a {@link BadReviewException} whose message names the offending field.
  */
 public final class ReviewDecoder {
@@ -60,15 +58,15 @@ public final class ReviewDecoder {
         }
         AdmissionInput probe = new AdmissionInput(request.group, request.version, request.resource, request.subResource,
                 request.operation, request.namespace, request.name, request.username, request.dryRun, null, null);
-        JsonNode rawObject = request.object == null ? null : request.object.raw();
+        ObjectShape shape = request.object == null ? ObjectShape.NONE : request.object.shape();
         if (!probe.isReplicaSetUpdate()) {
-            return new DecodedReview(apiVersion, request.uid, rawObject, probe);
+            return new DecodedReview(apiVersion, request.uid, shape, probe);
         }
         ArgoReplicaSet oldObject = replicaSet(request.oldObject, "request.oldObject");
         ArgoReplicaSet object = replicaSet(request.object, "request.object");
         AdmissionInput input = new AdmissionInput(request.group, request.version, request.resource, request.subResource,
                 request.operation, request.namespace, request.name, request.username, request.dryRun, oldObject, object);
-        return new DecodedReview(apiVersion, request.uid, rawObject, input);
+        return new DecodedReview(apiVersion, request.uid, shape, input);
     }
 
     /** The top level of the review, read in one pass; fields may come in any order. */
@@ -94,20 +92,206 @@ public final class ReviewDecoder {
     }
 
     /**
-     * What is kept of {@code object}/{@code oldObject}: the metadata exactly as received and
-     * {@code spec.replicas}. The pod template and the status are skipped, never bound.
-     *
-     * @param shape {@code null} when the value is a JSON object, else a description of what it was
+     * What is kept of {@code object}/{@code oldObject}, read token by token without building trees:
+     * the metadata fields the rules read and {@code spec.replicas}. A field given twice counts as
+     * given once, with its last value (as in a JSON tree); a value of the wrong type is remembered and
+     * reported by {@link #replicaSet} only when the review is a ReplicaSet update.
      */
-    private record ObjectParts(String shape, JsonNode metadata, JsonNode spec, JsonNode replicas) {
-        /** The kept parts as a tree: what patches are computed against. */
-        JsonNode raw() {
-            ObjectNode raw = Json.MAPPER.createObjectNode();
-            if (metadata != null) {
-                raw.set("metadata", metadata);
+    private static final class ObjectParts {
+        /** {@code null} when the value is a JSON object, else a description of what it was. */
+        String shape;
+        /** The last {@code metadata}, or {@code null} when absent, null or not an object. */
+        Metadata metadata;
+        boolean metadataNotObject;
+        boolean specNotObject;
+        /** The last {@code spec.replicas} of a {@code spec} object; null when absent or null. */
+        Integer replicas;
+        boolean replicasInvalid;
+
+        ObjectShape shape() {
+            if (metadata == null) {
+                return ObjectShape.NONE;
             }
-            return raw;
+            return new ObjectShape(true, metadata.annotations == null ? null
+                    : java.util.Collections.unmodifiableSet(metadata.annotations.keySet()));
         }
+    }
+
+    /** The metadata fields the rules read; a {@code null} map value stands for a value that is not a string. */
+    private static final class Metadata {
+        String namespace;
+        String name;
+        String uid;
+        /** The fields whose last value is of the wrong type, a bit each (NAMESPACE, NAME, ...). */
+        int wrong;
+        Map<String, String> labels;
+        Map<String, String> annotations;
+        ControllerRef controller;
+    }
+
+    private static final int NAMESPACE = 1;
+    private static final int NAME = 2;
+    private static final int UID = 4;
+    private static final int LABELS = 8;
+    private static final int ANNOTATIONS = 16;
+    private static final int OWNER_REFERENCES = 32;
+
+    private static ObjectParts readObject(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        ObjectParts parts = new ObjectParts();
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            parts.shape = "not an object";
+            return parts;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            t = p.nextToken();
+            if ("metadata".equals(field)) {
+                parts.metadata = t == JsonToken.START_OBJECT ? readMetadata(p) : null;
+                parts.metadataNotObject = t != JsonToken.START_OBJECT && t != JsonToken.VALUE_NULL;
+                if (parts.metadataNotObject) {
+                    p.skipChildren();
+                }
+            } else if ("spec".equals(field) && t == JsonToken.START_OBJECT) {
+                parts.specNotObject = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String specField = p.currentName();
+                    p.nextToken();
+                    if ("replicas".equals(specField)) {
+                        readReplicas(p, parts);
+                    } else {
+                        p.skipChildren();  // the pod template: never bound
+                    }
+                }
+            } else if ("spec".equals(field)) {
+                parts.specNotObject = t != JsonToken.VALUE_NULL;
+                p.skipChildren();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return parts;
+    }
+
+    private static void readReplicas(JsonParser p, ObjectParts parts) throws IOException {
+        JsonToken t = p.currentToken();
+        parts.replicas = null;
+        parts.replicasInvalid = false;
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= 0) {
+            parts.replicas = p.getIntValue();
+            return;
+        }
+        parts.replicasInvalid = true;
+        p.skipChildren();
+    }
+
+    private static Metadata readMetadata(JsonParser p) throws IOException {
+        Metadata m = new Metadata();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "namespace" -> m.namespace = text(p, m, NAMESPACE);
+                case "name" -> m.name = text(p, m, NAME);
+                case "uid" -> m.uid = text(p, m, UID);
+                case "labels" -> m.labels = stringMap(p, m, LABELS);
+                case "annotations" -> m.annotations = stringMap(p, m, ANNOTATIONS);
+                case "ownerReferences" -> m.controller = controller(p, m);
+                default -> p.skipChildren();
+            }
+        }
+        return m;
+    }
+
+    /** A string field: its value, or {@code null} when null or (marked wrong) not a string. */
+    private static String text(JsonParser p, Metadata m, int bit) throws IOException {
+        m.wrong &= ~bit;
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t != JsonToken.VALUE_NULL) {
+            m.wrong |= bit;
+            p.skipChildren();
+        }
+        return null;
+    }
+
+    /**
+     * A map of strings in the order its keys first appear; a value that is not a string is kept as
+     * {@code null}. {@code null} when the field is null or (marked wrong) not an object.
+     */
+    private static Map<String, String> stringMap(JsonParser p, Metadata m, int bit) throws IOException {
+        m.wrong &= ~bit;
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_OBJECT) {
+            if (t != JsonToken.VALUE_NULL) {
+                m.wrong |= bit;
+                p.skipChildren();
+            }
+            return null;
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+                map.put(key, p.getText());
+            } else {
+                map.put(key, null);
+                p.skipChildren();
+            }
+        }
+        return map;
+    }
+
+    /** The first ownerReference with {@code controller: true}, or {@code null}. */
+    private static ControllerRef controller(JsonParser p, Metadata m) throws IOException {
+        m.wrong &= ~OWNER_REFERENCES;
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_ARRAY) {
+            if (t != JsonToken.VALUE_NULL) {
+                m.wrong |= OWNER_REFERENCES;
+                p.skipChildren();
+            }
+            return null;
+        }
+        ControllerRef found = null;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            boolean controller = false;
+            String apiVersion = null;
+            String kind = null;
+            String name = null;
+            String uid = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                t = p.nextToken();
+                String value = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                switch (field) {
+                    case "controller" -> controller = t == JsonToken.VALUE_TRUE;
+                    case "apiVersion" -> apiVersion = value;
+                    case "kind" -> kind = value;
+                    case "name" -> name = value;
+                    case "uid" -> uid = value;
+                    default -> { }
+                }
+                p.skipChildren();
+            }
+            if (controller && found == null) {
+                found = new ControllerRef(apiVersion, kind, name, uid);
+            }
+        }
+        return found;
     }
 
     private static Envelope readEnvelope(JsonParser p) throws IOException, BadReviewException {
@@ -193,43 +377,6 @@ public final class ReviewDecoder {
         }
     }
 
-    private static ObjectParts readObject(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return new ObjectParts("not an object", null, null, null);
-        }
-        JsonNode metadata = null;
-        JsonNode spec = null;
-        JsonNode replicas = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            if ("metadata".equals(field)) {
-                metadata = p.readValueAsTree();
-            } else if ("spec".equals(field) && p.currentToken() == JsonToken.START_OBJECT) {
-                spec = Json.MAPPER.createObjectNode();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String specField = p.currentName();
-                    p.nextToken();
-                    if ("replicas".equals(specField)) {
-                        replicas = p.readValueAsTree();
-                    } else {
-                        p.skipChildren();  // the pod template: never bound
-                    }
-                }
-            } else if ("spec".equals(field)) {
-                spec = p.readValueAsTree();
-            } else {
-                p.skipChildren();
-            }
-        }
-        return new ObjectParts(null, metadata, spec, replicas);
-    }
-
     private static boolean startObject(JsonParser p, String path) throws BadReviewException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
@@ -256,96 +403,49 @@ public final class ReviewDecoder {
         if (parts == null) {
             throw new BadReviewException(path + " is required for an UPDATE of replicasets");
         }
-        if (parts.shape() != null) {
+        if (parts.shape != null) {
             throw new BadReviewException(path + " must be a JSON object");
         }
-        JsonNode metadata = parts.metadata();
-        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+        if (parts.metadataNotObject) {
             throw new BadReviewException(path + ".metadata must be a JSON object");
         }
-        Map<String, String> labels = Map.of();
-        Map<String, String> annotations = Map.of();
-        ControllerRef controller = null;
-        String namespace = null;
-        String name = null;
-        String uid = null;
-        if (metadata != null && metadata.isObject()) {
-            namespace = text(metadata, "namespace", path + ".metadata.namespace");
-            name = text(metadata, "name", path + ".metadata.name");
-            uid = text(metadata, "uid", path + ".metadata.uid");
-            labels = stringMap(metadata, "labels", path + ".metadata.labels");
-            annotations = stringMap(metadata, "annotations", path + ".metadata.annotations");
-            controller = controller(metadata.get("ownerReferences"), path + ".metadata.ownerReferences");
+        Metadata m = parts.metadata;
+        if (m != null) {
+            mustBe(m, NAMESPACE, path + ".metadata.namespace must be a string");
+            mustBe(m, NAME, path + ".metadata.name must be a string");
+            mustBe(m, UID, path + ".metadata.uid must be a string");
+            strings(m, LABELS, m.labels, path + ".metadata.labels");
+            strings(m, ANNOTATIONS, m.annotations, path + ".metadata.annotations");
+            mustBe(m, OWNER_REFERENCES, path + ".metadata.ownerReferences must be a JSON array");
         }
-        JsonNode spec = parts.spec();
-        if (spec != null && !spec.isNull() && !spec.isObject()) {
+        if (parts.specNotObject) {
             throw new BadReviewException(path + ".spec must be a JSON object");
         }
-        Integer replicas = null;
-        JsonNode r = parts.replicas();
-        if (r != null && !r.isNull()) {
-            if (!r.isIntegralNumber() || !r.canConvertToInt() || r.intValue() < 0) {
-                throw new BadReviewException(path + ".spec.replicas must be a non-negative integer");
+        if (parts.replicasInvalid) {
+            throw new BadReviewException(path + ".spec.replicas must be a non-negative integer");
+        }
+        return m == null
+                ? new ArgoReplicaSet(null, null, null, null, Map.of(), Map.of(),
+                        parts.replicas == null ? 1 : parts.replicas, null, false)
+                : new ArgoReplicaSet(m.namespace, m.name, m.uid, null, m.labels, m.annotations,
+                        parts.replicas == null ? 1 : parts.replicas, m.controller, false);
+    }
+
+    private static void mustBe(Metadata m, int bit, String message) throws BadReviewException {
+        if ((m.wrong & bit) != 0) {
+            throw new BadReviewException(message);
+        }
+    }
+
+    /** A map of labels or annotations must be an object of strings; the first other value is named. */
+    private static void strings(Metadata m, int bit, Map<String, String> map, String path) throws BadReviewException {
+        mustBe(m, bit, path + " must be a JSON object");
+        if (map != null) {
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                if (e.getValue() == null) {
+                    throw new BadReviewException(path + "[" + Messages.clip(e.getKey(), 64) + "] must be a string");
+                }
             }
-            replicas = r.intValue();
         }
-        return new ArgoReplicaSet(namespace, name, uid, null, labels, annotations, replicas == null ? 1 : replicas,
-                controller, false);
-    }
-
-    /** The ownerReference with {@code controller: true}, or {@code null}. */
-    private static ControllerRef controller(JsonNode refs, String path) throws BadReviewException {
-        if (refs == null || refs.isNull()) {
-            return null;
-        }
-        if (!refs.isArray()) {
-            throw new BadReviewException(path + " must be a JSON array");
-        }
-        for (JsonNode ref : refs) {
-            if (ref.isObject() && ref.path("controller").isBoolean() && ref.path("controller").booleanValue()) {
-                return new ControllerRef(ref.path("apiVersion").textValue(), ref.path("kind").textValue(),
-                        ref.path("name").textValue(), ref.path("uid").textValue());
-            }
-        }
-        return null;
-    }
-
-    private static Map<String, String> stringMap(JsonNode parent, String field, String path) throws BadReviewException {
-        JsonNode node = object(parent, field, path);
-        if (node == null || node.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> result = new HashMap<>(node.size() * 2);
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
-            if (!e.getValue().isTextual()) {
-                throw new BadReviewException(path + "[" + Messages.clip(e.getKey(), 64) + "] must be a string");
-            }
-            result.put(e.getKey(), e.getValue().textValue());
-        }
-        return result;
-    }
-
-    private static JsonNode object(JsonNode parent, String field, String path) throws BadReviewException {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new BadReviewException(path + " must be a JSON object");
-        }
-        return node;
-    }
-
-    private static String text(JsonNode parent, String field, String path) throws BadReviewException {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new BadReviewException(path + " must be a string");
-        }
-        return node.textValue();
     }
 }

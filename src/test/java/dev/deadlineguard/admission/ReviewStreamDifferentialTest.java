@@ -118,9 +118,9 @@ class ReviewStreamDifferentialTest {
     }
 
     /** What a decoder made of a body: the review, or its error in the parts both decoders word alike. */
-    record Outcome(String error, Object input, Object rawObject, String uid, String apiVersion) {
+    record Outcome(String error, Object input, Object objectShape, String uid, String apiVersion) {
         static Outcome of(DecodedReview review) {
-            return new Outcome(null, review.input(), review.rawObject(), review.uid(), review.apiVersion());
+            return new Outcome(null, review.input(), review.objectShape(), review.uid(), review.apiVersion());
         }
 
         static Outcome of(BadReviewException e) {
