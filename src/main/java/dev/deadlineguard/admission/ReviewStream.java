@@ -15,10 +15,11 @@ import java.util.Map;
  * An AdmissionReview decoded while its bytes arrive, in chunks of any size. A byte-level scanner
  * checks that the body is one well-formed JSON object (strict JSON, as Jackson reads it with
  * {@link Json#MAPPER}'s settings) and copies out only the parts the rules need: the envelope, the
- * request's identity fields, and of {@code object}/{@code oldObject} the metadata without
- * {@code managedFields} and {@code spec.replicas}. Everything else (pod templates, status,
- * {@code managedFields}) is checked and dropped without being tokenized into names or values, so a
- * review of any size keeps a few hundred bytes to a few KiB. At the end, the small copy is read by
+ * request's identity fields, and of {@code object}/{@code oldObject} the metadata the rules read
+ * (name, namespace, uid, labels, annotations, ownerReferences) and {@code spec.replicas}. Everything
+ * else ({@code managedFields} and the rest of the metadata, pod templates, status) is checked and
+ * dropped without being tokenized into names or values, so a review of any size keeps a few
+ * hundred bytes to a few KiB (more only when its labels or annotations are that large). At the end, the small copy is read by
  * {@link ReviewDecoder}.
  *
  * <p>Not thread-safe; one instance per request. {@link #kept()} says how much is held, so that the
@@ -29,18 +30,15 @@ public final class ReviewStream {
     /** Which parts of a JSON value are kept. */
     private static final class Keep {
         /** Keep the whole value. */
-        static final Keep ALL = new Keep(null, null);
+        static final Keep ALL = new Keep(null);
 
         final Map<String, Keep> fields;
-        final String dropped;
-        /** The names of {@link #fields} and of {@link #dropped} in UTF-8, to match names without making strings. */
+        /** The names of {@link #fields} in UTF-8, to match names without making strings. */
         private final byte[][] names;
         private final Keep[] values;
-        private final byte[] droppedName;
 
-        private Keep(Map<String, Keep> fields, String dropped) {
+        private Keep(Map<String, Keep> fields) {
             this.fields = fields;
-            this.dropped = dropped;
             List<Map.Entry<String, Keep>> entries = fields == null ? List.of() : List.copyOf(fields.entrySet());
             this.names = fields == null ? null : new byte[entries.size()][];
             this.values = fields == null ? null : new Keep[entries.size()];
@@ -48,42 +46,33 @@ public final class ReviewStream {
                 names[k] = entries.get(k).getKey().getBytes(StandardCharsets.UTF_8);
                 values[k] = entries.get(k).getValue();
             }
-            this.droppedName = dropped == null ? null : dropped.getBytes(StandardCharsets.UTF_8);
         }
 
         /** An object of which only these fields are kept; an array in its place is kept empty. */
         static Keep only(Map<String, Keep> fields) {
-            return new Keep(fields, null);
-        }
-
-        /** An object kept whole except one field. */
-        static Keep allBut(String field) {
-            return new Keep(null, field);
+            return new Keep(fields);
         }
 
         boolean whole() {
-            return fields == null && dropped == null;
+            return fields == null;
         }
 
         /** What is kept of the value of {@code field} in this object, or {@code null} to drop it. */
         Keep field(String field) {
-            if (fields != null) {
-                return fields.get(field);
-            }
-            return field.equals(dropped) ? null : ALL;
+            return fields == null ? ALL : fields.get(field);
         }
 
         /** As {@link #field(String)}, for a name without escapes given as its UTF-8 bytes. */
         Keep field(byte[] name, int length) {
-            if (names != null) {
-                for (int k = 0; k < names.length; k++) {
-                    if (Arrays.equals(names[k], 0, names[k].length, name, 0, length)) {
-                        return values[k];
-                    }
-                }
-                return null;
+            if (names == null) {
+                return ALL;
             }
-            return droppedName != null && Arrays.equals(droppedName, 0, droppedName.length, name, 0, length) ? null : ALL;
+            for (int k = 0; k < names.length; k++) {
+                if (Arrays.equals(names[k], 0, names[k].length, name, 0, length)) {
+                    return values[k];
+                }
+            }
+            return null;
         }
 
         /** What is kept of an element of an array at this place, or {@code null} to drop it. */
@@ -93,7 +82,8 @@ public final class ReviewStream {
     }
 
     private static final Keep OBJECT = Keep.only(Map.of(
-            "metadata", Keep.allBut("managedFields"),
+            "metadata", Keep.only(Map.of("name", Keep.ALL, "namespace", Keep.ALL, "uid", Keep.ALL,
+                    "labels", Keep.ALL, "annotations", Keep.ALL, "ownerReferences", Keep.ALL)),
             "spec", Keep.only(Map.of("replicas", Keep.ALL))));
     private static final Keep ROOT = Keep.only(Map.of(
             "apiVersion", Keep.ALL,
