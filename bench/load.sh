@@ -6,7 +6,7 @@
 #   bench/load.sh --all [MIN]     # both, one table
 #
 # It installs wrk and nginx from Debian if they are missing, builds the jar and the test classes if
-# missing, starts `java <manifest JVM flags> -XX:MaxRAM=320m -jar target/deadline-guard.jar serve
+# missing, starts `java <manifest JVM flags> -XX:MaxRAM=256m -jar target/deadline-guard.jar serve
 # --no-sweeper` in a temporary directory (so it generates its own certificates), and prints a Markdown
 # table for BENCHMARKS.md. Every process it starts is stopped on exit; traffic goes to 127.0.0.1 only.
 #
@@ -17,7 +17,7 @@
 #   --threads T         wrk threads [2]
 #   --connections C     wrk connections [32]
 #   --gen-connections C connections of the Java open-loop generator [16]
-#   --max-ram SIZE      -XX:MaxRAM, emulating the container memory limit outside a container [320m]
+#   --max-ram SIZE      -XX:MaxRAM, emulating the container memory limit outside a container [256m]
 #   --port P            server port [8443, or a free one if 8443 is busy]
 #   --nginx-port P      nginx port [a free one from 28443]
 #   --no-nginx          skip the nginx ceiling
@@ -39,7 +39,7 @@ RATE=1000
 WRK_THREADS=2
 WRK_CONNS=32
 GEN_CONNS=16
-MAX_RAM=320m
+MAX_RAM=256m
 PORT=
 NGINX_PORT=
 DO_NGINX=1
@@ -189,7 +189,7 @@ head -c $(($(wc -c <"$BODY_REPAIR") / 2)) "$BODY_REPAIR" >"$RUN/malformed.json" 
 MANIFEST_FLAGS=$(grep -A1 'name: JAVA_TOOL_OPTIONS' "$ROOT/manifests/base/deployment.yaml" 2>/dev/null \
   | sed -n 's/^ *value: *//p' | tr -d '"' | head -1 || true)
 if [[ -z $MANIFEST_FLAGS ]]; then
-  MANIFEST_FLAGS="-Xmx112m -XX:MaxNewSize=16m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=5000"
+  MANIFEST_FLAGS="-Xmx112m -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=5000"
   echo "warning: no JAVA_TOOL_OPTIONS found in manifests/base/deployment.yaml; using $MANIFEST_FLAGS"
 fi
 JVM_FLAGS="$MANIFEST_FLAGS -XX:MaxRAM=$MAX_RAM"
