@@ -210,18 +210,27 @@ public final class ReviewDecoder {
         return m;
     }
 
-    /** A string field: its value, or {@code null} when null or (marked wrong) not a string. */
-    private static String text(JsonParser p, Metadata m, int bit) throws IOException {
+    /**
+     * Whether the current value is of the expected type ({@code expected} is its first token). When
+     * it is not, the value is skipped and, unless it is null, its field is marked wrong; either way
+     * a mark from an earlier occurrence of the field is cleared first.
+     */
+    private static boolean is(JsonParser p, JsonToken expected, Metadata m, int bit) throws IOException {
         m.wrong &= ~bit;
         JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
+        if (t == expected) {
+            return true;
         }
         if (t != JsonToken.VALUE_NULL) {
             m.wrong |= bit;
             p.skipChildren();
         }
-        return null;
+        return false;
+    }
+
+    /** A string field: its value, or {@code null} when null or (marked wrong) not a string. */
+    private static String text(JsonParser p, Metadata m, int bit) throws IOException {
+        return is(p, JsonToken.VALUE_STRING, m, bit) ? p.getText() : null;
     }
 
     /**
@@ -229,13 +238,7 @@ public final class ReviewDecoder {
      * {@code null}. {@code null} when the field is null or (marked wrong) not an object.
      */
     private static Map<String, String> stringMap(JsonParser p, Metadata m, int bit) throws IOException {
-        m.wrong &= ~bit;
-        JsonToken t = p.currentToken();
-        if (t != JsonToken.START_OBJECT) {
-            if (t != JsonToken.VALUE_NULL) {
-                m.wrong |= bit;
-                p.skipChildren();
-            }
+        if (!is(p, JsonToken.START_OBJECT, m, bit)) {
             return null;
         }
         Map<String, String> map = new LinkedHashMap<>();
@@ -253,16 +256,11 @@ public final class ReviewDecoder {
 
     /** The first ownerReference with {@code controller: true}, or {@code null}. */
     private static ControllerRef controller(JsonParser p, Metadata m) throws IOException {
-        m.wrong &= ~OWNER_REFERENCES;
-        JsonToken t = p.currentToken();
-        if (t != JsonToken.START_ARRAY) {
-            if (t != JsonToken.VALUE_NULL) {
-                m.wrong |= OWNER_REFERENCES;
-                p.skipChildren();
-            }
+        if (!is(p, JsonToken.START_ARRAY, m, OWNER_REFERENCES)) {
             return null;
         }
         ControllerRef found = null;
+        JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
