@@ -11,7 +11,8 @@
 #   2. peak RSS (VmHWM) and RSS (VmRSS) 30 s after sync, with one ReplicaSet changed (a label) right after sync so
 #      that a watch event reaches the informer, and the live heap then (jcmd GC.class_histogram total);
 #   3. VmHWM after admission load: wrk -t1 -c16 for 15 s, POST /mutate of the compact sample 04 review.
-# SERVE_ARGS adds flags to serve (--reports none; --no-sweeper for the admission-only baseline, which skips the
+# SWEEP_ONCE=1 measures the sweep CronJob's pass instead: `sweep --once --dry-run` against the same mock, its
+# exit status, run time and peak memory. SERVE_ARGS adds flags to serve (--reports none; --no-sweeper for the admission-only baseline, which skips the
 # sync); EXTRA_JVM adds JVM flags; JAR names another build of the jar to measure; NMT=1 adds Native Memory Tracking and prints where the memory is. Exits 1 if the server died or VmHWM passed the pod's memory limit (the Deployment's, or LIMIT_MIB), 2 on a setup error.
 # Where the machine gives a writable memory cgroup (as root on cgroup v1, or v2 with the memory controller
 # delegated), the server runs inside one with the pod's limit and no swap, as in a pod: the kernel reclaims page
@@ -101,6 +102,39 @@ contexts:
   context: {cluster: mock, user: me, namespace: deadline-guard}
 current-context: mock
 EOF
+
+if [[ ${SWEEP_ONCE:-0} == 1 ]]; then
+  # The sweep CronJob's pass instead of serve: one `sweep --once --dry-run` (the plan printed, nothing changed).
+  printf '\n== java %s -jar target/deadline-guard.jar sweep --once --dry-run (load %s)\n' "$JVM_FLAGS" "$(load)"
+  echo "$CG_NOTE"
+  T0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  (cd "$RUN" && cgroup_enter && KUBECONFIG="$RUN/kubeconfig" exec java $JVM_FLAGS -jar "$JAR" sweep --once --dry-run) \
+    >"$RUN/sweep.out" 2>"$RUN/sweep.log" &
+  SWEEP_PID=$!; PIDS+=("$SWEEP_PID")
+  sample_rss "$SWEEP_PID" "$RUN/rss-peaks" &
+  PIDS+=("$!")
+  HWM=-
+  while alive "$SWEEP_PID"; do HWM=$(status_mib "$SWEEP_PID" VmHWM 2>/dev/null || echo "$HWM"); sleep 0.2; done
+  RC=0; wait "$SWEEP_PID" || RC=$?
+  ELAPSED=$((($(date +%s%N) - T0) / 1000000))
+  read -r PEAK_ANON PEAK_FILE 2>/dev/null <"$RUN/rss-peaks" || { PEAK_ANON=-; PEAK_FILE=-; }
+  grep -m3 -E 'OutOfMemoryError|Terminating due to' "$RUN/sweep.log" || true
+  echo
+  echo "| measure ($(date -u '+%Y-%m-%d %H:%M UTC'), load $(load), $(nproc) cores) | value |"
+  echo "|---|---|"
+  echo "| guarded ReplicaSets in the mock API server (own process) | $N |"
+  echo "| sweep --once --dry-run: exit status / run time / plan lines | $RC / $ELAPSED ms / $(wc -l <"$RUN/sweep.out") |"
+  echo "| VmHWM (last reading before exit, every 0.2 s) | $HWM MiB |"
+  echo "| highest RssAnon / RssFile+RssShmem seen (every 0.2 s) | $PEAK_ANON / $PEAK_FILE MiB |"
+  if [[ -n $CG_DIR ]]; then
+    echo "| memory cgroup of $LIMIT MiB: peak charge / times at the limit / OOM kills | $(cgroup_peak_mib) MiB / $(cgroup_limit_hits) / $(cgroup_oom_kills) |"
+  fi
+  echo "JVM: $JVM_FLAGS; limit $LIMIT MiB"
+  # 0 and 3 (something overdue, reported) are a finished pass; anything else, or a peak over the limit, fails.
+  ((RC == 0 || RC == 3)) && [[ $HWM == - || $HWM -le $LIMIT ]]
+  exit $?
+fi
 
 printf '\n== java %s -jar target/deadline-guard.jar serve %s (load %s)\n' "$JVM_FLAGS" "${SERVE_ARGS:-}" "$(load)"
 echo "$CG_NOTE"
