@@ -98,8 +98,8 @@ public final class ReviewDecoder {
      * reported by {@link #replicaSet} only when the review is a ReplicaSet update.
      */
     private static final class ObjectParts {
-        /** {@code null} when the value is a JSON object, else a description of what it was. */
-        String shape;
+        /** The value is not a JSON object (and nothing else here is set). */
+        boolean notObject;
         /** The last {@code metadata}, or {@code null} when absent, null or not an object. */
         Metadata metadata;
         boolean metadataNotObject;
@@ -144,7 +144,7 @@ public final class ReviewDecoder {
         ObjectParts parts = new ObjectParts();
         if (t != JsonToken.START_OBJECT) {
             p.skipChildren();
-            parts.shape = "not an object";
+            parts.notObject = true;
             return parts;
         }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -401,7 +401,7 @@ public final class ReviewDecoder {
         if (parts == null) {
             throw new BadReviewException(path + " is required for an UPDATE of replicasets");
         }
-        if (parts.shape != null) {
+        if (parts.notObject) {
             throw new BadReviewException(path + " must be a JSON object");
         }
         if (parts.metadataNotObject) {
