@@ -212,6 +212,11 @@ public final class ReviewStream {
         return received;
     }
 
+    /** The kept copy so far, as the decoder will read it (for tests). */
+    String keptCopy() {
+        return new String(kept, 0, keptLength, StandardCharsets.UTF_8);
+    }
+
     /** About how many bytes of state this holds: the copy of the kept parts and a name buffer. */
     public long kept() {
         return (long) kept.length + name.length;

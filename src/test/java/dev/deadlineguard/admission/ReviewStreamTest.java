@@ -39,6 +39,17 @@ class ReviewStreamTest {
         DecodedReview review = stream.finish();
         assertThat(review.objectShape().annotationKeys()).contains("scale-down-deadline");
         assertThat(review.input().oldObject().annotations()).containsEntry("scale-down-deadline", "2024-08-01T15:13:36Z");
+        com.fasterxml.jackson.databind.JsonNode kept = Json.MAPPER.readTree(stream.keptCopy());
+        for (String object : new String[] {"object", "oldObject"}) {
+            java.util.List<String> fields = new java.util.ArrayList<>();
+            kept.at("/request/" + object + "/metadata").fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).as("%s.metadata kept: only what the rules read", object)
+                    .containsExactlyInAnyOrder("name", "namespace", "uid", "labels", "annotations", "ownerReferences");
+            java.util.List<String> top = new java.util.ArrayList<>();
+            kept.at("/request/" + object).fieldNames().forEachRemaining(top::add);
+            assertThat(top).as("%s kept", object).containsExactly("metadata", "spec");
+            assertThat(kept.at("/request/" + object + "/spec")).isEqualTo(Json.MAPPER.readTree("{\"replicas\":3}"));
+        }
     }
 
     @Test
