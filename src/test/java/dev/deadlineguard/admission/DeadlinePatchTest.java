@@ -63,6 +63,13 @@ class DeadlinePatchTest {
     }
 
     @Test
+    void aShapeHasNoAnnotationsWithoutMetadata() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ObjectShape(false, java.util.Set.of("k")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("annotations without metadata");
+        assertThat(new ObjectShape(true, null).hasAnnotations()).isFalse();
+    }
+
+    @Test
     void pointerEscapesTildeBeforeSlash() {
         assertThat(DeadlinePatch.annotationPointer("a~b/c")).isEqualTo("/metadata/annotations/a~0b~1c");
     }
